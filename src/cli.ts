@@ -1,0 +1,101 @@
+// The CLI's entrypoint (ncc builds dist/cli/index.js): argv → the same Inputs → run().
+import { parseArgs } from 'node:util'
+import { verifyBundleCommand } from './commands/verify-bundle.js'
+import { liveDeps } from './deps.js'
+import { describe } from './errors.js'
+import { parseInputs } from './inputs.js'
+import { run, writeResult } from './main.js'
+import { writeConsole } from './report/console-reporter.js'
+import { plain } from './report/escape.js'
+import { exitCode } from './report/result.js'
+
+/** Every action input that the CLI takes as `--<name> VALUE`. */
+export const INPUT_FLAGS = [
+  'certificate-identity',
+  'certificate-identity-regexp',
+  'certificate-oidc-issuer',
+  'certificate-oidc-issuer-regexp',
+  'attestations',
+  'require-signature',
+  'trusted-root',
+  'public-key',
+  'github-token',
+  'mode',
+  'output-dir',
+  'summary',
+  'insecure-registries',
+  'max-blob-size',
+  'timeout',
+  'concurrency',
+] as const
+
+const USAGE = `Usage:
+  supply-chain-gate verify IMAGE... [--<input-name> VALUE]... [--json]
+  supply-chain-gate verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) [--trusted-root FILE] FILE_OR_DIGEST
+Exit codes: 0 policy met, 1 policy not met, 2 could not check.`
+
+/** Runs the CLI and returns its exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    if (command === 'verify') return await verify(rest, env)
+    if (command === 'verify-bundle') return await verifyBundle(rest)
+    process.stderr.write(`${USAGE}\n`)
+    return 2
+  } catch (error) {
+    process.stderr.write(`supply-chain-gate: ${plain(describe(error))}\n`)
+    return 2
+  }
+}
+
+async function verify(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const options = Object.fromEntries(INPUT_FLAGS.map((name) => [name, { type: 'string' as const, multiple: true }]))
+  const { values, positionals } = parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, allowPositionals: true })
+  const flags = values as Record<string, string[] | boolean | undefined>
+  const get = (name: string): string => {
+    if (name === 'image') return positionals.join('\n')
+    const given = flags[name]
+    if (Array.isArray(given)) return given.join('\n')
+    return name === 'github-token' ? (env['GITHUB_TOKEN'] ?? '') : ''
+  }
+  const inputs = parseInputs(get)
+  const result = await run(inputs, liveDeps(() => undefined))
+  if (inputs.outputDir !== undefined) await writeResult(result, inputs.outputDir)
+  writeConsole(result, values.json === true)
+  return exitCode(result)
+}
+
+async function verifyBundle(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      bundle: { type: 'string' },
+      'certificate-identity': { type: 'string' },
+      'certificate-oidc-issuer': { type: 'string' },
+      key: { type: 'string' },
+      'trusted-root': { type: 'string' },
+    },
+    allowPositionals: true,
+  })
+  if (values.bundle === undefined || positionals.length !== 1) {
+    process.stderr.write(`${USAGE}\n`)
+    return 2
+  }
+  const failure = await verifyBundleCommand(
+    {
+      bundle: values.bundle,
+      artifact: positionals[0]!,
+      ...(values['certificate-identity'] !== undefined && { certificateIdentity: values['certificate-identity'] }),
+      ...(values['certificate-oidc-issuer'] !== undefined && { certificateOidcIssuer: values['certificate-oidc-issuer'] }),
+      ...(values.key !== undefined && { key: values.key }),
+      ...(values['trusted-root'] !== undefined && { trustedRoot: values['trusted-root'] }),
+    },
+    liveDeps(() => undefined).loadPublicGood,
+  )
+  if (failure === undefined) {
+    process.stdout.write('OK: the bundle verified\n')
+    return 0
+  }
+  process.stderr.write(`verification failed: ${plain(failure)}\n`)
+  return 1
+}

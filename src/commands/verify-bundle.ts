@@ -1,0 +1,67 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs/promises'
+import { InputError, describe } from '../errors.js'
+import { isDigest } from '../registry/index.js'
+import { assertSubject, identityMismatch, loadTrust, readStatement, verifyBundle, type IdentityPolicy, type PublicGoodLoader } from '../verify/index.js'
+
+export interface VerifyBundleArgs {
+  bundle: string
+  certificateIdentity?: string
+  certificateOidcIssuer?: string
+  key?: string
+  trustedRoot?: string
+  /** A file path, or `sha256:<hex>`. */
+  artifact: string
+}
+
+/**
+ * The Sigstore conformance verify protocol: returns undefined on success, else the reason.
+ * Throws InputError for unusable arguments.
+ */
+export async function verifyBundleCommand(args: VerifyBundleArgs, loadPublicGood: PublicGoodLoader): Promise<string | undefined> {
+  const identity = identityFrom(args)
+  const trust = await loadTrust({
+    ...(args.trustedRoot !== undefined && { trustedRootPath: args.trustedRoot }),
+    ...(args.key !== undefined && { publicKeyPath: args.key }),
+    loadPublicGood,
+  })
+  const json = await readJson(args.bundle)
+  const { digest, bytes } = await readArtifact(args.artifact)
+  try {
+    const verified = verifyBundle(json, trust, bytes)
+    const mismatch = identityMismatch(identity, verified.signer)
+    if (mismatch !== undefined) return mismatch
+    if ('dsse' in verified.content) {
+      assertSubject(readStatement(verified.content.dsse.payloadType, verified.content.dsse.payload), digest)
+    }
+    return undefined
+  } catch (error) {
+    return describe(error)
+  }
+}
+
+function identityFrom(args: VerifyBundleArgs): IdentityPolicy {
+  if (args.key !== undefined) return { publicKey: true }
+  if (args.certificateIdentity === undefined || args.certificateOidcIssuer === undefined) {
+    throw new InputError('verify-bundle needs --certificate-identity and --certificate-oidc-issuer, or --key.')
+  }
+  return { subjectAlternativeName: { exact: args.certificateIdentity }, issuer: { exact: args.certificateOidcIssuer } }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as unknown
+  } catch (error) {
+    throw new InputError(`--bundle ${file} cannot be read as JSON: ${describe(error)}`, { cause: error })
+  }
+}
+
+async function readArtifact(value: string): Promise<{ digest: string; bytes?: Buffer }> {
+  if (isDigest(value)) return { digest: value }
+  try {
+    const bytes = await fs.readFile(value)
+    return { digest: `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`, bytes }
+  } catch (error) {
+    throw new InputError(`The artifact ${value} cannot be read.`, { cause: error })
+  }
+}

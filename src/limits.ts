@@ -1,0 +1,38 @@
+// Every bound on what a registry, an API or a bundle may send. Values and reasons: SECURITY.md.
+export const MiB = 1024 * 1024
+
+export const LIMITS = {
+  /** Manifest, index and referrers page size (OCI distribution-spec's 4 MiB). */
+  manifestBytes: 4 * MiB,
+  /** Default cap on one blob (bundle, attestation layer); the `max-blob-size` input changes it. */
+  blobBytes: 32 * MiB,
+  /** Hard ceiling for `max-blob-size` (cosign's default maximum). */
+  blobBytesCeiling: 128 * MiB,
+  /** Error bodies are read only this far, and only to be discarded. */
+  errorBodyBytes: 64 * 1024,
+  /** Token endpoint response. */
+  tokenBodyBytes: 128 * 1024,
+  /** Candidate signatures and attestations evaluated per image; more fails closed. */
+  evidencePerImage: 100,
+  /** Referrers: pages followed, and descriptors in all pages together. */
+  referrerPages: 10,
+  referrerDescriptors: 1000,
+  /** Per-bundle structures, checked before sigstore-js sees the bundle (it has no caps). */
+  tlogEntriesPerBundle: 32,
+  timestampsPerBundle: 32,
+  subjectsPerStatement: 1024,
+  certificatesPerChain: 10,
+  /** Redirects followed per request. */
+  redirects: 10,
+  /** Transient retries (429, 5xx, network) for idempotent requests, and the longest wait honoured. */
+  retries: 2,
+  retryAfterMaxMs: 10_000,
+  /** One request, headers to last byte. */
+  requestTimeoutMs: 30_000,
+  /** The whole run unless the `timeout` input says otherwise. */
+  overallTimeoutMs: 180_000,
+  /** Length of an identity value or regexp we accept to match. */
+  identityChars: 4096,
+  /** Job summary size; the rest is cut with a note. */
+  summaryBytes: 512 * 1024,
+} as const

@@ -1,0 +1,2 @@
+export { evaluate, type Requirement } from './evaluate.js'
+export { predicateTypesFor, PREDICATE_ALIASES } from './predicate-types.js'

@@ -1,0 +1,112 @@
+import { GateError } from '../errors.js'
+import { LIMITS } from '../limits.js'
+import { httpRequest, type HttpContext } from './http.js'
+
+/** Username and password (or token) for one registry host. */
+export interface Credentials {
+  username: string
+  password: string
+}
+
+export interface Challenge {
+  scheme: 'basic' | 'bearer'
+  params: Record<string, string>
+}
+
+/** Parses a `WWW-Authenticate` header (RFC 7235 auth-params, quoted or token values). */
+export function parseChallenge(header: string | null): Challenge | undefined {
+  if (header === null) return undefined
+  const match = /^\s*(Basic|Bearer)\b(.*)$/i.exec(header)
+  if (!match) return undefined
+  const params: Record<string, string> = {}
+  const paramRe = /([a-zA-Z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g
+  for (const m of (match[2] ?? '').matchAll(paramRe)) {
+    params[m[1]!.toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1')
+  }
+  return { scheme: match[1]!.toLowerCase() as Challenge['scheme'], params }
+}
+
+// Realm hosts that may receive a registry's credentials although they differ from it.
+const TOKEN_SERVICE_HOSTS: Record<string, string> = {
+  'registry-1.docker.io': 'auth.docker.io',
+}
+
+/**
+ * Checks a bearer realm before anything is sent to it (security catalog T61): HTTPS, or plain HTTP
+ * only on the registry's own insecure origin; private addresses only when they are the registry.
+ * Returns whether the registry's credentials may go there (same host, or its known token service).
+ */
+export function checkRealm(realm: string, registryUrl: URL, ctx: HttpContext): {
+  url: URL
+  mayReceiveCredentials: boolean
+} {
+  let url: URL
+  try {
+    url = new URL(realm)
+  } catch (error) {
+    throw new GateError('REGISTRY_PROTOCOL', 'the registry named a malformed token realm', { cause: error })
+  }
+  const sameOrigin = url.origin === registryUrl.origin
+  const https = url.protocol === 'https:'
+  const insecureSame = url.protocol === 'http:' && sameOrigin && ctx.insecureHosts.has(url.host)
+  if (!https && !insecureSame) {
+    throw new GateError('INSECURE_TRANSPORT', `refused the token realm at ${url.host}: it is not HTTPS`)
+  }
+  if (!sameOrigin && isPrivateHost(url.hostname)) {
+    throw new GateError('INSECURE_TRANSPORT', `refused the token realm at ${url.host}: a private address`)
+  }
+  const mayReceiveCredentials =
+    url.hostname === registryUrl.hostname || TOKEN_SERVICE_HOSTS[registryUrl.hostname] === url.hostname
+  return { url, mayReceiveCredentials }
+}
+
+/** Loopback, private, link-local and unspecified literal addresses (no DNS is done here). */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  if (host === 'localhost' || host === '::1' || host === '::' || host.startsWith('fe80:')) return true
+  if (/^f[cd][0-9a-f]{2}:/.test(host)) return true
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)
+  if (!v4) return false
+  const [a, b] = [Number(v4[1]), Number(v4[2])]
+  return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)
+}
+
+/** Fetches a bearer token for `scope` (`repository:<name>:pull`) from a validated realm. */
+export async function fetchToken(
+  ctx: HttpContext,
+  challenge: Challenge,
+  scope: string,
+  registryUrl: URL,
+  credentials: Credentials | undefined,
+): Promise<string> {
+  const realm = challenge.params['realm']
+  if (realm === undefined) throw new GateError('REGISTRY_PROTOCOL', 'the bearer challenge has no realm')
+  const { url, mayReceiveCredentials } = checkRealm(realm, registryUrl, ctx)
+  if (challenge.params['service'] !== undefined) url.searchParams.set('service', challenge.params['service'])
+  url.searchParams.set('scope', scope)
+  const authorization =
+    credentials && mayReceiveCredentials ? basicAuthorization(credentials) : undefined
+  const res = await httpRequest(ctx, {
+    url: url.toString(),
+    maxBytes: LIMITS.tokenBodyBytes,
+    ...(authorization !== undefined && { authorization }),
+  })
+  if (res.status !== 200) {
+    throw new GateError('REGISTRY_UNAUTHORIZED', `the token service answered HTTP ${res.status}`)
+  }
+  let token: unknown
+  try {
+    const json = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>
+    token = json['token'] ?? json['access_token']
+  } catch (error) {
+    throw new GateError('REGISTRY_PROTOCOL', 'the token service did not answer JSON', { cause: error })
+  }
+  if (typeof token !== 'string' || token === '') {
+    throw new GateError('REGISTRY_PROTOCOL', 'the token service answered without a token')
+  }
+  return token
+}
+
+export function basicAuthorization(credentials: Credentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+}

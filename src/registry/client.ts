@@ -1,0 +1,270 @@
+// A read-only OCI distribution client, written by hand because no maintained npm library reads
+// registries with digest checks, size caps and the referrers fallback (`@sigstore/oci` only writes).
+import { GateError } from '../errors.js'
+import { LIMITS } from '../limits.js'
+import type { Digest, ImageRef } from '../types.js'
+import { basicAuthorization, fetchToken, parseChallenge, type Credentials } from './auth.js'
+import { httpRequest, networkError, type HttpContext, type HttpResponse } from './http.js'
+import { MANIFEST_ACCEPT, MediaType } from './media-types.js'
+import { apiHost, digestTag, isDigest } from './reference.js'
+
+export interface Descriptor {
+  mediaType: string
+  digest: Digest
+  size: number
+  artifactType?: string
+  annotations?: Record<string, string>
+  platform?: { os?: string; architecture?: string; variant?: string }
+}
+
+export interface Manifest {
+  digest: Digest
+  mediaType: string
+  bytes: Buffer
+  json: ManifestJson
+}
+
+export interface ManifestJson {
+  schemaVersion?: number
+  mediaType?: string
+  artifactType?: string
+  config?: Descriptor
+  layers?: Descriptor[]
+  manifests?: Descriptor[]
+  subject?: Descriptor
+  annotations?: Record<string, string>
+}
+
+/** A repository on a registry: what every read is scoped to. */
+export type Repository = Pick<ImageRef, 'registry' | 'repository'>
+
+export interface Referrers {
+  descriptors: Descriptor[]
+  /** `api` (OCI 1.1 referrers endpoint) or `tag` (the `sha256-<hex>` fallback index). */
+  via: 'api' | 'tag'
+}
+
+export interface RegistryClientOptions {
+  http: HttpContext
+  credentials: (registry: string) => Promise<Credentials | undefined>
+  maxBlobBytes: number
+  /** Called with each registry token before anything could print it. */
+  onSecret: (secret: string) => void
+}
+
+/** Reads manifests, blobs and referrers; every byte fetched by digest is hashed against it. */
+export class RegistryClient {
+  private readonly tokens = new Map<string, Promise<string>>()
+  private readonly manifests = new Map<string, Promise<Manifest>>()
+
+  constructor(private readonly options: RegistryClientOptions) {}
+
+  /** Resolves a tag to the digest every later read uses (pinned once; a digest is kept as is). */
+  async resolve(ref: ImageRef): Promise<{ digest: Digest; mediaType: string }> {
+    const target = ref.digest ?? ref.tag ?? 'latest'
+    const manifest = ref.digest
+      ? await this.manifest(ref, ref.digest)
+      : await this.manifestByTag(ref, target)
+    if (manifest === undefined) {
+      throw new GateError('REGISTRY_NOT_FOUND', `${ref.registry}/${ref.repository}:${target} was not found`)
+    }
+    return { digest: manifest.digest, mediaType: manifest.mediaType }
+  }
+
+  /** Fetches a manifest by digest; its bytes must hash to that digest. Cached per run. */
+  manifest(repo: Repository, digest: Digest): Promise<Manifest> {
+    const key = `${repo.registry}/${repo.repository}@${digest}`
+    let cached = this.manifests.get(key)
+    if (cached === undefined) {
+      cached = this.fetchManifest(repo, digest, digest).then((m) => {
+        if (m === undefined) throw new GateError('REGISTRY_NOT_FOUND', `manifest ${digest} was not found`)
+        return m
+      })
+      this.manifests.set(key, cached)
+      cached.catch(() => this.manifests.delete(key))
+    }
+    return cached
+  }
+
+  /** Fetches a manifest by tag; undefined when the tag does not exist. Its digest is computed. */
+  manifestByTag(repo: Repository, tag: string): Promise<Manifest | undefined> {
+    return this.fetchManifest(repo, tag, undefined)
+  }
+
+  /** Fetches a blob by digest, capped at `maxBytes` (default: the `max-blob-size` input). */
+  async blob(repo: Repository, descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes?: number): Promise<Buffer> {
+    const limit = maxBytes ?? this.options.maxBlobBytes
+    const { digest, size } = descriptor
+    if (!isDigest(digest)) throw new GateError('REGISTRY_PROTOCOL', `blob digest ${safe(digest)} is not sha256`)
+    if (!Number.isSafeInteger(size) || size < 0 || size > limit) {
+      throw new GateError('LIMIT_EXCEEDED', `blob ${digest} declares ${safe(size)} bytes; the limit is ${limit}`)
+    }
+    const res = await this.get(repo, `blobs/${digest}`, { maxBytes: limit })
+    if (res.status !== 200) throw statusError(`blob ${digest}`, res)
+    if (res.digest !== digest) {
+      throw new GateError('DIGEST_MISMATCH', `blob ${digest} arrived with content hashing to ${res.digest}`)
+    }
+    return res.body
+  }
+
+  /**
+   * Lists referrers of `digest`: the OCI 1.1 API, else the `sha256-<hex>` tag index on 404, 400,
+   * 406 or a non-index answer, as go-containerregistry does (distribution-spec "Listing Referrers").
+   */
+  async referrers(repo: Repository, digest: Digest): Promise<Referrers> {
+    const first = await this.get(repo, `referrers/${digest}`, {
+      maxBytes: LIMITS.manifestBytes,
+      accept: MediaType.ociIndex,
+    })
+    const isIndex = (first.headers.get('content-type') ?? '').split(';')[0]!.trim() === MediaType.ociIndex
+    if (first.status === 200 && isIndex) {
+      return { descriptors: await this.referrerPages(repo, first), via: 'api' }
+    }
+    if (first.status !== 200 && ![400, 404, 406].includes(first.status)) {
+      throw statusError(`referrers of ${digest}`, first)
+    }
+    const index = await this.manifestByTag(repo, digestTag(digest))
+    return { descriptors: descriptorsOf(index?.json.manifests), via: 'tag' }
+  }
+
+  private async referrerPages(repo: Repository, first: HttpResponse): Promise<Descriptor[]> {
+    const descriptors: Descriptor[] = []
+    const seen = new Set<string>([first.url])
+    let page: HttpResponse | undefined = first
+    for (let pages = 1; page !== undefined; pages++) {
+      descriptors.push(...descriptorsOf(parseJson<ManifestJson>(page.body, 'referrers page').manifests))
+      if (descriptors.length > LIMITS.referrerDescriptors) {
+        throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.referrerDescriptors} referrers`)
+      }
+      const next = nextLink(page.headers.get('link'), page.url)
+      if (next === undefined) break
+      if (pages >= LIMITS.referrerPages) {
+        throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.referrerPages} pages of referrers`)
+      }
+      // Follow pages only on the registry's own origin, and never the same page twice.
+      if (new URL(next).origin !== new URL(first.url).origin || seen.has(next)) {
+        throw new GateError('REGISTRY_PROTOCOL', 'a referrers Link header points elsewhere or loops')
+      }
+      seen.add(next)
+      page = await this.getUrl(repo, next, { maxBytes: LIMITS.manifestBytes, accept: MediaType.ociIndex })
+      if (page.status !== 200) throw statusError('a referrers page', page)
+    }
+    return descriptors
+  }
+
+  private async fetchManifest(repo: Repository, reference: string, expected: Digest | undefined): Promise<Manifest | undefined> {
+    const res = await this.get(repo, `manifests/${reference}`, {
+      maxBytes: LIMITS.manifestBytes,
+      accept: MANIFEST_ACCEPT,
+    })
+    if (res.status === 404) return undefined
+    if (res.status !== 200) throw statusError(`manifest ${reference}`, res)
+    if (expected !== undefined && res.digest !== expected) {
+      throw new GateError('DIGEST_MISMATCH', `manifest ${expected} arrived with content hashing to ${res.digest}`)
+    }
+    const json = parseJson<ManifestJson>(res.body, `manifest ${reference}`)
+    const mediaType = json.mediaType ?? (res.headers.get('content-type') ?? '').split(';')[0]!.trim()
+    return { digest: res.digest, mediaType, bytes: res.body, json }
+  }
+
+  private get(
+    repo: Repository,
+    path: string,
+    opts: { maxBytes: number; accept?: string },
+  ): Promise<HttpResponse> {
+    return this.getUrl(repo, `${this.baseUrl(repo)}/v2/${repo.repository}/${path}`, opts)
+  }
+
+  /** GET with the registry's auth: one token per scope, one retry after a 401 challenge (T51). */
+  private async getUrl(
+    repo: Repository,
+    url: string,
+    opts: { maxBytes: number; accept?: string },
+  ): Promise<HttpResponse> {
+    const scope = `repository:${repo.repository}:pull`
+    const key = `${repo.registry}|${scope}`
+    const request = async (authorization: string | undefined): Promise<HttpResponse> => {
+      try {
+        return await httpRequest(this.options.http, {
+          url,
+          maxBytes: opts.maxBytes,
+          ...(opts.accept !== undefined && { headers: { accept: opts.accept } }),
+          ...(authorization !== undefined && { authorization }),
+        })
+      } catch (error) {
+        throw networkError(`GET ${new URL(url).pathname}`, error)
+      }
+    }
+    const cachedToken = this.tokens.get(key)
+    let res = await request(cachedToken ? `Bearer ${await cachedToken}` : undefined)
+    if (res.status !== 401) return res
+    const challenge = parseChallenge(res.headers.get('www-authenticate'))
+    const credentials = await this.options.credentials(repo.registry)
+    if (challenge?.scheme === 'basic' && credentials) {
+      res = await request(basicAuthorization(credentials))
+    } else if (challenge?.scheme === 'bearer') {
+      const token = fetchToken(this.options.http, challenge, scope, new URL(this.baseUrl(repo)), credentials)
+      this.tokens.set(key, token)
+      token.catch(() => this.tokens.delete(key))
+      const value = await token
+      this.options.onSecret(value)
+      res = await request(`Bearer ${value}`)
+    }
+    if (res.status === 401) {
+      throw new GateError('REGISTRY_UNAUTHORIZED', `${repo.registry} refused access to ${repo.repository} (HTTP 401)`)
+    }
+    return res
+  }
+
+  private baseUrl(repo: Repository): string {
+    const host = apiHost(repo.registry)
+    const scheme = this.options.http.insecureHosts.has(host) ? 'http' : 'https'
+    return `${scheme}://${host}`
+  }
+}
+
+/** The `rel="next"` target of a `Link` header, resolved against the page it came with. */
+export function nextLink(header: string | null, base: string): string | undefined {
+  if (header === null) return undefined
+  for (const part of header.split(',')) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part)
+    if (m && /\brel\s*=\s*"?next"?/i.test(m[2]!)) {
+      try {
+        return new URL(m[1]!, base).toString()
+      } catch {
+        return undefined
+      }
+    }
+  }
+  return undefined
+}
+
+// Keep only well-formed descriptors: everything else in an index is ignored, never trusted.
+function descriptorsOf(list: unknown): Descriptor[] {
+  if (!Array.isArray(list)) return []
+  return list.filter(
+    (d): d is Descriptor =>
+      typeof d === 'object' && d !== null && typeof d.mediaType === 'string' && typeof d.digest === 'string' && isDigest(d.digest) && Number.isSafeInteger(d.size),
+  )
+}
+
+function parseJson<T>(body: Buffer, what: string): T {
+  try {
+    const value = JSON.parse(body.toString('utf8')) as unknown
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
+    return value as T
+  } catch (error) {
+    throw new GateError('REGISTRY_PROTOCOL', `${what} is not a JSON object`, { cause: error })
+  }
+}
+
+function statusError(what: string, res: HttpResponse): GateError {
+  const code = res.status === 404 ? 'REGISTRY_NOT_FOUND' : res.status === 401 || res.status === 403 ? 'REGISTRY_UNAUTHORIZED' : 'REGISTRY_HTTP'
+  return new GateError(code, `reading ${what} failed with HTTP ${res.status}`)
+}
+
+// Registry-supplied values are echoed only when they are short and plain.
+function safe(value: unknown): string {
+  const text = String(value)
+  return /^[\w.:-]{1,80}$/.test(text) ? text : '(malformed)'
+}

@@ -1,0 +1,158 @@
+import crypto from 'node:crypto'
+import { GateError, describe } from '../errors.js'
+import { LIMITS } from '../limits.js'
+
+export type Fetch = typeof globalThis.fetch
+
+/** What every HTTP read shares: the injected fetch, the run's deadline and the plain-HTTP allowance. */
+export interface HttpContext {
+  fetch: Fetch
+  /** Aborts when the run's overall time is up. */
+  deadline: AbortSignal
+  /** `host:port` values that may be spoken to over plain HTTP (loopback only; see inputs). */
+  insecureHosts: ReadonlySet<string>
+  requestTimeoutMs?: number
+  /** Sleeps between retries; injected so tests need not wait. */
+  sleep?: (ms: number) => Promise<void>
+}
+
+export interface HttpRequest {
+  url: string
+  method?: 'GET' | 'HEAD'
+  headers?: Record<string, string>
+  /** Sent only to the origin of `url`; dropped for good once a redirect leaves it. */
+  authorization?: string
+  /** Bodies longer than this fail with LIMIT_EXCEEDED; nothing past limit+1 is read. */
+  maxBytes: number
+}
+
+export interface HttpResponse {
+  status: number
+  headers: Headers
+  body: Buffer
+  /** `sha256:<hex>` of the body, computed while it streamed in. */
+  digest: string
+  url: string
+}
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
+
+/** Performs one bounded GET or HEAD: redirects, retries, timeouts and body size are all capped. */
+export async function httpRequest(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
+  const sleep = ctx.sleep ?? defaultSleep
+  for (let attempt = 0; ; attempt++) {
+    if (ctx.deadline.aborted) throw new GateError('TIMEOUT', 'the overall time limit was reached')
+    let response: HttpResponse
+    try {
+      response = await followRedirects(ctx, req)
+    } catch (error) {
+      if (!isTransient(error, ctx) || attempt >= LIMITS.retries) throw error
+      await sleep(backoffMs(attempt))
+      continue
+    }
+    if (!RETRY_STATUSES.has(response.status) || attempt >= LIMITS.retries) return response
+    const wait = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt)
+    await sleep(Math.min(wait, LIMITS.retryAfterMaxMs))
+  }
+}
+
+async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
+  const origin = new URL(req.url).origin
+  let url = checkScheme(ctx, new URL(req.url))
+  // Once a redirect leaves the origin the credential is gone for good, even on the way back (T60).
+  let authorization = req.authorization
+  for (let hop = 0; hop <= LIMITS.redirects; hop++) {
+    if (url.origin !== origin) authorization = undefined
+    const headers: Record<string, string> = { ...req.headers }
+    if (authorization !== undefined) headers['authorization'] = authorization
+    const signal = AbortSignal.any([
+      ctx.deadline,
+      AbortSignal.timeout(ctx.requestTimeoutMs ?? LIMITS.requestTimeoutMs),
+    ])
+    const res = await ctx.fetch(url, { method: req.method ?? 'GET', headers, redirect: 'manual', signal })
+    const location = res.headers.get('location')
+    if (res.status >= 300 && res.status < 400 && location !== null) {
+      await res.body?.cancel()
+      url = checkScheme(ctx, new URL(location, url))
+      continue
+    }
+    const limit = res.ok ? req.maxBytes : LIMITS.errorBodyBytes
+    const { body, digest } = await readBounded(res, limit, res.ok)
+    return { status: res.status, headers: res.headers, body, digest, url: url.toString() }
+  }
+  throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.redirects} redirects from ${origin}`)
+}
+
+// HTTPS everywhere, plain HTTP only to hosts the user listed (and inputs only allow loopback).
+function checkScheme(ctx: HttpContext, url: URL): URL {
+  if (url.protocol === 'https:') return url
+  if (url.protocol === 'http:' && ctx.insecureHosts.has(url.host)) return url
+  throw new GateError(
+    'INSECURE_TRANSPORT',
+    `refused to use ${url.protocol.replace(':', '')} for ${url.host}: only HTTPS, or plain HTTP to a loopback registry listed in \`insecure-registries\``,
+  )
+}
+
+/** Reads at most `limit` bytes; one byte more is an error, never a silent truncation. */
+async function readBounded(
+  res: Response,
+  limit: number,
+  failOnOverflow: boolean,
+): Promise<{ body: Buffer; digest: string }> {
+  const declared = Number(res.headers.get('content-length') ?? NaN)
+  const hash = crypto.createHash('sha256')
+  if (res.body === null) return { body: Buffer.alloc(0), digest: `sha256:${hash.digest('hex')}` }
+  if (failOnOverflow && declared > limit) {
+    await res.body.cancel()
+    throw tooLarge(limit)
+  }
+  const chunks: Buffer[] = []
+  let total = 0
+  const reader = res.body.getReader()
+  for (;;) {
+    const { done, value: chunk } = await reader.read()
+    if (done) break
+    total += chunk.byteLength
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined)
+      if (failOnOverflow) throw tooLarge(limit)
+      break
+    }
+    hash.update(chunk)
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+  }
+  return { body: Buffer.concat(chunks), digest: `sha256:${hash.digest('hex')}` }
+}
+
+function tooLarge(limit: number): GateError {
+  return new GateError('LIMIT_EXCEEDED', `the response is larger than the ${limit}-byte limit`)
+}
+
+function isTransient(error: unknown, ctx: HttpContext): boolean {
+  if (ctx.deadline.aborted || error instanceof GateError) return false
+  return true
+}
+
+function backoffMs(attempt: number): number {
+  return 200 * 2 ** attempt
+}
+
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Turns a fetch failure into a sentence; timeouts get their own code. */
+export function networkError(operation: string, error: unknown): GateError {
+  if (error instanceof GateError) return error
+  const name = error instanceof Error ? error.name : ''
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new GateError('TIMEOUT', `${operation}: timed out`, { cause: error })
+  }
+  return new GateError('REGISTRY_HTTP', `${operation}: ${describe(error)}`, { cause: error })
+}

@@ -1,0 +1,5 @@
+export { RegistryClient, type Descriptor, type Manifest, type ManifestJson, type Referrers, type Repository } from './client.js'
+export { credentialResolver, type CredentialSources } from './credentials.js'
+export type { HttpContext, Fetch } from './http.js'
+export { MediaType, Annotation, isIndexType } from './media-types.js'
+export { parseReference, formatReference, digestTag, isDigest } from './reference.js'

@@ -1,0 +1,80 @@
+import { LIMITS } from '../limits.js'
+import type { CheckedEvidence, Finding, GateResult, ImageResult } from '../types.js'
+import { markdown as md } from './escape.js'
+
+const VERDICT_ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const
+const STATUS_ICON = { pass: '✅', fail: '❌', warn: '⚠️' } as const
+
+/** Renders the job summary (markdown). Pure; every untrusted value is escaped. */
+export function renderSummary(result: GateResult): string {
+  const head = [
+    `## ${VERDICT_ICON[result.verdict]} Supply Chain Gate: ${headline(result)}`,
+    '',
+    ...(result.mode === 'audit' ? ['_Audit mode: the step does not fail._', ''] : []),
+  ]
+  const body = result.images.flatMap(renderImage)
+  return truncate([...head, ...body].join('\n'))
+}
+
+function headline(result: GateResult): string {
+  const n = result.images.length
+  const images = `${n} image${n === 1 ? '' : 's'}`
+  if (result.verdict === 'pass') return `${images} verified`
+  if (result.verdict === 'fail') return `policy not met (${images} checked)`
+  return `could not check (${images})`
+}
+
+function renderImage(image: ImageResult): string[] {
+  const lines = [
+    `### ${VERDICT_ICON[image.verdict]} \`${md(image.reference)}\``,
+    '',
+    `Digest: \`${image.digest ?? 'unresolved'}\``,
+    '',
+  ]
+  if (image.error) lines.push(`**Could not check:** ${md(image.error.message)}`, '')
+  if (image.findings.length > 0) lines.push(...renderFindings(image.findings), '')
+  if (image.evidence.length > 0) lines.push(...renderEvidence(image.evidence), '')
+  return lines
+}
+
+function renderFindings(findings: Finding[]): string[] {
+  return [
+    '| | Requirement | Expected | Actual |',
+    '|---|---|---|---|',
+    ...findings.map((f) => `| ${STATUS_ICON[f.status]} | ${md(f.requirement)} | ${md(f.expected)} | ${md(f.actual)} |`),
+  ]
+}
+
+function renderEvidence(evidence: CheckedEvidence[]): string[] {
+  return [
+    '<details><summary>Evidence found</summary>',
+    '',
+    '| | Kind | Predicate type | Signer | Issuer | Log | Found at |',
+    '|---|---|---|---|---|---|---|',
+    ...evidence.map(
+      (e) =>
+        `| ${e.verified ? '✅' : e.signed ? '❌' : '➖'} | ${e.kind} | ${md(e.predicateType ?? e.claimedPredicateType ?? e.mediaType ?? '')} | ${md(signer(e))} | ${md(e.signer?.issuer ?? '')} | ${md(logText(e))} | ${md(e.location)}${e.error ? `<br>${md(e.error)}` : ''} |`,
+    ),
+    '',
+    '</details>',
+  ]
+}
+
+function signer(e: CheckedEvidence): string {
+  if (e.signer?.publicKey) return 'public key'
+  return e.signer?.subjectAlternativeName ?? ''
+}
+
+function logText(e: CheckedEvidence): string {
+  return e.tlog
+    .map((t) => `#${t.logIndex}${t.integratedTime ? ` at ${new Date(Number(t.integratedTime) * 1000).toISOString()}` : ''}`)
+    .join(', ')
+}
+
+// The runner refuses summaries over 1 MiB; stay well under and say what was cut.
+function truncate(text: string): string {
+  const bytes = Buffer.byteLength(text)
+  if (bytes <= LIMITS.summaryBytes) return text
+  const cut = Buffer.from(text).subarray(0, LIMITS.summaryBytes - 200).toString('utf8').replace(/[^\n]*$/, '')
+  return `${cut}\n\n_Summary cut: ${bytes - Buffer.byteLength(cut)} more bytes are in the result JSON._\n`
+}

@@ -1,0 +1,60 @@
+import { Annotation, MediaType, digestTag, type Descriptor } from '../registry/index.js'
+import type { Evidence } from '../types.js'
+import { mapLimit } from '../util/concurrency.js'
+import { pieceFailure } from './piece-error.js'
+import type { Source, SourceContext, Subject } from './types.js'
+
+/**
+ * Sigstore bundles stored as OCI 1.1 referrers, as cosign v3 and actions/attest push them
+ * (cosign specs/BUNDLE_SPEC.md): one layer holding the bundle JSON, `subject` = the image.
+ */
+export const referrersSource: Source = {
+  id: 'referrers',
+  async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
+    const { descriptors, via } = await ctx.registry.referrers(subject.repository, subject.digest)
+    const where = via === 'api' ? 'referrers API' : `fallback tag ${digestTag(subject.digest)}`
+    return mapLimit(descriptors, ctx.concurrency, (descriptor) => readReferrer(descriptor, where, subject, ctx))
+  },
+}
+
+async function readReferrer(descriptor: Descriptor, where: string, subject: Subject, ctx: SourceContext): Promise<Evidence> {
+  // Filter client-side whatever the registry claims (OCI-Filters-Applied may be a lie).
+  const artifactType = descriptor.artifactType
+  const evidence: Evidence = {
+    source: 'referrers',
+    location: `referrer ${descriptor.digest} (${where})`,
+    ...(artifactType !== undefined && { mediaType: artifactType }),
+    ...claimedPredicate(descriptor.annotations),
+  }
+  if (!artifactType?.startsWith(MediaType.sigstoreBundlePrefix)) return evidence
+  try {
+    const manifest = await ctx.registry.manifest(subject.repository, descriptor.digest)
+    // The referrer must name this image as its subject: an index can list anything.
+    if (manifest.json.subject?.digest !== subject.digest) {
+      return { ...evidence, error: `the referrer's subject is not ${subject.digest}` }
+    }
+    const layers = manifest.json.layers ?? []
+    const layer = layers[0]
+    if (layers.length !== 1 || !layer?.mediaType.startsWith(MediaType.sigstoreBundlePrefix)) {
+      return { ...evidence, error: 'a bundle referrer must have exactly one bundle layer' }
+    }
+    const bytes = await ctx.registry.blob(subject.repository, layer)
+    const bundle = parseJson(bytes)
+    return bundle === undefined ? { ...evidence, error: 'the bundle layer is not JSON' } : { ...evidence, bundle }
+  } catch (error) {
+    return { ...evidence, error: pieceFailure(error) }
+  }
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+function claimedPredicate(annotations: Record<string, string> | undefined): Pick<Evidence, 'claimedPredicateType'> {
+  const value = annotations?.[Annotation.bundlePredicateType]
+  return typeof value === 'string' ? { claimedPredicateType: value } : {}
+}

@@ -1,0 +1,21 @@
+import type { RegistryClient, Repository } from '../registry/index.js'
+import type { Digest, Evidence, SourceId } from '../types.js'
+
+/** What a source reads from: one image, pinned to its digest. */
+export interface Subject {
+  repository: Repository
+  digest: Digest
+  mediaType: string
+}
+
+export interface SourceContext {
+  registry: RegistryClient
+  /** Requests in flight per image. */
+  concurrency: number
+}
+
+/** A place publishers store evidence; it returns every piece it finds, readable or not. */
+export interface Source {
+  readonly id: SourceId
+  collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]>
+}

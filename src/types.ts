@@ -1,0 +1,98 @@
+// Domain types shared across folders. Everything here is plain data: it is what the result JSON holds.
+
+/** `sha256:<64 lowercase hex>`: the only digest form accepted anywhere. */
+export type Digest = string
+
+/** A parsed image reference; `registry` is canonical (`docker.io` for Docker Hub). */
+export interface ImageRef {
+  registry: string
+  repository: string
+  tag?: string
+  digest?: Digest
+}
+
+export type SourceId = 'referrers'
+
+/** Names of the Fulcio GitHub certificate extensions we read (OID 1.3.6.1.4.1.57264.1.N). */
+export type GithubExtensionName =
+  | 'buildSignerUri'
+  | 'buildSignerDigest'
+  | 'runnerEnvironment'
+  | 'sourceRepositoryUri'
+  | 'sourceRepositoryDigest'
+  | 'sourceRepositoryRef'
+  | 'sourceRepositoryIdentifier'
+  | 'sourceRepositoryOwnerUri'
+  | 'sourceRepositoryOwnerIdentifier'
+  | 'buildConfigUri'
+  | 'buildConfigDigest'
+  | 'buildTrigger'
+  | 'runInvocationUri'
+  | 'sourceRepositoryVisibilityAtSigning'
+
+/** Who signed: read from the verified certificate, or the key that verified. */
+export interface SignerSummary {
+  subjectAlternativeName?: string
+  issuer?: string
+  publicKey?: boolean
+  github: Partial<Record<GithubExtensionName, string>>
+}
+
+/** One piece of evidence as a source found it, before verification. Untrusted throughout. */
+export interface Evidence {
+  source: SourceId
+  /** Where it was found, e.g. `referrer sha256:… via fallback tag sha256-…`. */
+  location: string
+  /** The referrer's artifactType or the layer's media type. */
+  mediaType?: string
+  /** Predicate type claimed by an annotation; never trusted, only shown. */
+  claimedPredicateType?: string
+  /** A Sigstore bundle to verify (parsed JSON); absent for unsigned or unreadable evidence. */
+  bundle?: unknown
+  /** A problem found while collecting it: the evidence then counts as failed. */
+  error?: string
+}
+
+export type EvidenceKind = 'signature' | 'attestation' | 'unsigned' | 'unknown'
+
+/** Evidence after verification: `verified` only if signature, trust chain, log and digest binding all held. */
+export interface CheckedEvidence extends Evidence {
+  kind: EvidenceKind
+  signed: boolean
+  verified: boolean
+  predicateType?: string
+  signer?: SignerSummary
+  tlog: { logIndex: string; integratedTime?: string }[]
+  /** The verified statement's predicate, kept for content rules; not written to the result JSON. */
+  predicate?: unknown
+}
+
+export type FindingStatus = 'pass' | 'fail' | 'warn'
+
+/** The outcome of one requirement on one image: expected versus actual, in words. */
+export interface Finding {
+  requirement: string
+  status: FindingStatus
+  expected: string
+  actual: string
+}
+
+export type Verdict = 'pass' | 'fail' | 'error'
+
+export interface ImageResult {
+  reference: string
+  digest?: Digest
+  mediaType?: string
+  verdict: Verdict
+  evidence: CheckedEvidence[]
+  findings: Finding[]
+  /** Set when the image could not be checked at all (exit 2). */
+  error?: { code: string; message: string }
+}
+
+export interface GateResult {
+  mediaType: 'application/vnd.supply-chain-gate.result.v1+json'
+  verdict: Verdict
+  mode: 'enforce' | 'audit'
+  images: ImageResult[]
+}

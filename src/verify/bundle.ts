@@ -1,0 +1,125 @@
+import { X509Certificate } from '@sigstore/core'
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle'
+import { Verifier, toSignedEntity } from '@sigstore/verify'
+import { LIMITS } from '../limits.js'
+import type { SignerSummary } from '../types.js'
+import { signerSummary } from './certificate.js'
+import type { Trust } from './trust.js'
+
+// The library's media-type check is a loose prefix regexp; we accept exactly these (formats.md §f).
+const BUNDLE_MEDIA_TYPES = new Set([
+  'application/vnd.dev.sigstore.bundle+json;version=0.1',
+  'application/vnd.dev.sigstore.bundle+json;version=0.2',
+  'application/vnd.dev.sigstore.bundle+json;version=0.3',
+  'application/vnd.dev.sigstore.bundle.v0.3+json',
+])
+
+/** A bundle that failed verification; the message is the reason shown to the user. */
+export class BundleError extends Error {}
+
+export interface VerifiedBundle {
+  signer: SignerSummary
+  tlog: { logIndex: string; integratedTime?: string }[]
+  /** What was signed: a DSSE payload, or a message whose bytes were checked. */
+  content: { dsse: { payloadType: string; payload: Buffer } } | { message: true }
+}
+
+/**
+ * Verifies a serialized bundle: structure and bounds first (sigstore-js has no caps), then the
+ * signature, certificate chain, SCTs, transparency log and timestamps through `@sigstore/verify`.
+ * The identity policy is NOT applied here: callers match the returned signer themselves, because
+ * the library matches SANs as unanchored regexps.
+ */
+export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): VerifiedBundle {
+  const bundle = parseBundle(json)
+  assertNoRootInChain(bundle, trust)
+  if (bundle.content.$case === 'messageSignature' && artifact === undefined) {
+    throw new BundleError('a message-signature bundle needs the signed bytes, which are not available')
+  }
+  if (trust.keyed !== (bundle.verificationMaterial.content.$case === 'publicKey')) {
+    throw new BundleError(
+      trust.keyed ? 'it is signed with a certificate, but a public key was required' : 'it is signed with a key, but no public-key was given',
+    )
+  }
+  const verifier = new Verifier(trust.material)
+  let signer
+  try {
+    signer = verifier.verify(toSignedEntity(bundle, artifact))
+  } catch (error) {
+    throw new BundleError(sigstoreReason(error))
+  }
+  return {
+    signer: signerSummary(signer),
+    tlog: bundle.verificationMaterial.tlogEntries.map((e) => ({
+      logIndex: e.logIndex,
+      ...(e.integratedTime !== '0' && e.integratedTime !== '' && { integratedTime: e.integratedTime }),
+    })),
+    content:
+      bundle.content.$case === 'dsseEnvelope'
+        ? { dsse: { payloadType: bundle.content.dsseEnvelope.payloadType, payload: bundle.content.dsseEnvelope.payload } }
+        : { message: true },
+  }
+}
+
+function parseBundle(json: unknown): Bundle {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new BundleError('the bundle is not a JSON object')
+  }
+  const mediaType = (json as { mediaType?: unknown }).mediaType
+  if (typeof mediaType !== 'string' || !BUNDLE_MEDIA_TYPES.has(mediaType)) {
+    throw new BundleError(`unsupported bundle media type ${JSON.stringify(String(mediaType)).slice(0, 120)}`)
+  }
+  const material = (json as { verificationMaterial?: Record<string, unknown> }).verificationMaterial
+  const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0)
+  const timestamps = (material?.['timestampVerificationData'] as Record<string, unknown> | undefined)?.['rfc3161Timestamps']
+  const chain = (material?.['x509CertificateChain'] as Record<string, unknown> | undefined)?.['certificates']
+  if (count(material?.['tlogEntries']) > LIMITS.tlogEntriesPerBundle) {
+    throw new BundleError(`the bundle has more than ${LIMITS.tlogEntriesPerBundle} log entries`)
+  }
+  if (count(timestamps) > LIMITS.timestampsPerBundle) {
+    throw new BundleError(`the bundle has more than ${LIMITS.timestampsPerBundle} timestamps`)
+  }
+  if (count(chain) > LIMITS.certificatesPerChain) {
+    throw new BundleError(`the bundle has more than ${LIMITS.certificatesPerChain} certificates`)
+  }
+  try {
+    return bundleFromJSON(json)
+  } catch (error) {
+    throw new BundleError(`the bundle is malformed: ${sigstoreReason(error)}`)
+  }
+}
+
+// protobuf-specs forbids the root in a chain; sigstore-js would just skip it, so check explicitly
+// (sigstore-conformance: chains that contain a root must be rejected).
+function assertNoRootInChain(bundle: Bundle, trust: Trust): void {
+  const material = bundle.verificationMaterial.content
+  if (material.$case !== 'x509CertificateChain') return
+  const roots = trust.material.certificateAuthorities.flatMap((ca) => ca.certChain.slice(-1))
+  for (const { rawBytes } of material.x509CertificateChain.certificates) {
+    let cert: X509Certificate
+    try {
+      cert = X509Certificate.parse(Buffer.from(rawBytes))
+    } catch {
+      throw new BundleError('the bundle holds a certificate that cannot be parsed')
+    }
+    if (roots.some((root) => root.equals(cert)) || isSelfSigned(cert)) {
+      throw new BundleError('the bundle certificate chain contains a root certificate')
+    }
+  }
+}
+
+function isSelfSigned(cert: X509Certificate): boolean {
+  try {
+    return cert.issuer.equals(cert.subject) && cert.verify()
+  } catch {
+    return false
+  }
+}
+
+function sigstoreReason(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code
+    return code ? `${code}: ${error.message}` : error.message
+  }
+  return String(error)
+}

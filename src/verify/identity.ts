@@ -1,0 +1,84 @@
+import { RE2JS } from 're2js'
+import { InputError } from '../errors.js'
+import { LIMITS } from '../limits.js'
+import type { GithubExtensionName, SignerSummary } from '../types.js'
+
+/** An exact value, or an RE2 pattern matched against the whole value (never a substring). */
+export type StringMatcher = { exact: string } | { regexp: string }
+
+/** Who may have signed: a Fulcio certificate identity, or the configured public key. */
+export type IdentityPolicy =
+  | {
+      subjectAlternativeName: StringMatcher
+      issuer: StringMatcher
+      github?: Partial<Record<GithubExtensionName, StringMatcher>>
+    }
+  | { publicKey: true }
+
+const compiled = new Map<string, RE2JS>()
+
+/**
+ * Compiles a user pattern with RE2 (linear time: no ReDoS from a hostile SAN, T74) and fails with
+ * a sentence naming `input` when it is not valid RE2 syntax.
+ */
+export function compilePattern(pattern: string, input: string): RE2JS {
+  const cached = compiled.get(pattern)
+  if (cached) return cached
+  if (pattern.length > LIMITS.identityChars) {
+    throw new InputError(`The \`${input}\` input is longer than ${LIMITS.identityChars} characters.`)
+  }
+  try {
+    const re = RE2JS.compile(pattern)
+    compiled.set(pattern, re)
+    return re
+  } catch (error) {
+    throw new InputError(`The \`${input}\` input is not a valid regular expression (RE2 syntax).`, {
+      cause: error,
+    })
+  }
+}
+
+/** True when `value` equals the exact string, or the whole of it matches the pattern. */
+export function matches(matcher: StringMatcher, value: string | undefined): boolean {
+  if (value === undefined || value.length > LIMITS.identityChars) return false
+  // Security: exact means byte-for-byte; a pattern is anchored at both ends by `matches()`.
+  if ('exact' in matcher) return value === matcher.exact
+  return compilePattern(matcher.regexp, 'regexp').matches(value)
+}
+
+/** Returns why `signer` is not `policy`, or undefined when it is. */
+export function identityMismatch(policy: IdentityPolicy, signer: SignerSummary): string | undefined {
+  if ('publicKey' in policy) {
+    return signer.publicKey ? undefined : 'it was signed with a certificate, not the configured key'
+  }
+  if (signer.publicKey) return 'it was signed with a key, not a certificate'
+  if (!matches(policy.subjectAlternativeName, signer.subjectAlternativeName)) {
+    return `identity ${describeValue(signer.subjectAlternativeName)} is not ${describeMatcher(policy.subjectAlternativeName)}`
+  }
+  if (!matches(policy.issuer, signer.issuer)) {
+    return `issuer ${describeValue(signer.issuer)} is not ${describeMatcher(policy.issuer)}`
+  }
+  for (const [name, matcher] of Object.entries(policy.github ?? {})) {
+    const actual = signer.github[name as GithubExtensionName]
+    if (!matches(matcher, actual)) {
+      return `${name} ${describeValue(actual)} is not ${describeMatcher(matcher)}`
+    }
+  }
+  return undefined
+}
+
+/** `"x"` for an exact matcher, `/x/` (whole value) for a pattern. */
+export function describeMatcher(matcher: StringMatcher): string {
+  return 'exact' in matcher ? `"${matcher.exact}"` : `matching /${matcher.regexp}/`
+}
+
+/** A one-line description of an identity policy, for expected-versus-actual messages. */
+export function describeIdentity(policy: IdentityPolicy): string {
+  if ('publicKey' in policy) return 'the configured public key'
+  const github = Object.entries(policy.github ?? {}).map(([k, m]) => `, ${k} ${describeMatcher(m)}`)
+  return `identity ${describeMatcher(policy.subjectAlternativeName)} from issuer ${describeMatcher(policy.issuer)}${github.join('')}`
+}
+
+function describeValue(value: string | undefined): string {
+  return value === undefined ? '(none)' : `"${value}"`
+}
