@@ -1,0 +1,74 @@
+import { evaluate, type Requirement } from '../../src/policy/evaluate.js'
+import type { CheckedEvidence } from '../../src/types.js'
+
+const ISSUER = 'https://token.actions.githubusercontent.com'
+const GOOD = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1'
+const identities = [{ subjectAlternativeName: { exact: GOOD }, issuer: { exact: ISSUER } }]
+const signature: Requirement = { name: 'signature', kind: 'signature', predicateTypes: [], identities, required: true }
+const provenance: Requirement = {
+  name: 'slsaprovenance',
+  kind: 'attestation',
+  predicateTypes: ['https://slsa.dev/provenance/v0.2', 'https://slsa.dev/provenance/v1'],
+  identities,
+  required: true,
+}
+
+function piece(over: Partial<CheckedEvidence>): CheckedEvidence {
+  return {
+    source: 'referrers',
+    location: 'referrer sha256:1',
+    kind: 'attestation',
+    signed: true,
+    verified: true,
+    tlog: [],
+    predicateType: 'https://slsa.dev/provenance/v1',
+    signer: { subjectAlternativeName: GOOD, issuer: ISSUER, github: {} },
+    ...over,
+  }
+}
+
+describe('evaluate', () => {
+  test('a verified attestation of an accepted type from the identity passes', () => {
+    const [finding] = evaluate([provenance], [piece({})])
+    expect(finding).toMatchObject({ status: 'pass', requirement: 'slsaprovenance' })
+    expect(finding!.actual).toContain(GOOD)
+  })
+
+  test('no evidence at all fails and says nothing was found', () => {
+    const [finding] = evaluate([signature], [])
+    expect(finding!.status).toBe('fail')
+    expect(finding!.actual).toBe('no signatures or attestations were found for this digest')
+    expect(finding!.expected).toContain(GOOD)
+  })
+
+  test('the wrong signer fails naming the signer that was present', () => {
+    const evil = 'https://github.com/acme/app-evil/.github/workflows/release.yml@refs/tags/v1'
+    const [finding] = evaluate([provenance], [piece({ signer: { subjectAlternativeName: evil, issuer: ISSUER, github: {} } })])
+    expect(finding!.status).toBe('fail')
+    expect(finding!.actual).toContain(evil)
+    expect(finding!.actual).toContain('is not')
+  })
+
+  test('an attestation never satisfies the signature requirement, nor the reverse', () => {
+    expect(evaluate([signature], [piece({})])[0]!.status).toBe('fail')
+    expect(evaluate([provenance], [piece({ kind: 'signature', predicateType: 'https://sigstore.dev/cosign/sign/v1' })])[0]!.status).toBe('fail')
+  })
+
+  test('unverified evidence never counts, and its reason is shown', () => {
+    const [finding] = evaluate([provenance], [piece({ verified: false, error: 'TLOG_BODY_ERROR: DSSE payload hash mismatch' })])
+    expect(finding!.status).toBe('fail')
+    expect(finding!.actual).toContain('DSSE payload hash mismatch')
+  })
+
+  test('a missing type lists the types that were present', () => {
+    const cyclonedx: Requirement = { ...provenance, name: 'cyclonedx', predicateTypes: ['https://cyclonedx.org/bom'] }
+    const [finding] = evaluate([cyclonedx], [piece({})])
+    expect(finding!.actual).toContain('https://slsa.dev/provenance/v1')
+  })
+
+  test('one matching piece among mismatching ones passes; optional requirements only warn', () => {
+    const other = piece({ signer: { subjectAlternativeName: 'https://x', issuer: ISSUER, github: {} } })
+    expect(evaluate([provenance], [other, piece({})])[0]!.status).toBe('pass')
+    expect(evaluate([{ ...provenance, required: false }], [other])[0]!.status).toBe('warn')
+  })
+})

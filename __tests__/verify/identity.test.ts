@@ -1,0 +1,82 @@
+import { InputError } from '../../src/errors.js'
+import { compilePattern, describeIdentity, identityMismatch, matches } from '../../src/verify/identity.js'
+import type { SignerSummary } from '../../src/types.js'
+
+const ISSUER = 'https://token.actions.githubusercontent.com'
+const signer = (san: string, issuer = ISSUER, github: SignerSummary['github'] = {}): SignerSummary => ({
+  subjectAlternativeName: san,
+  issuer,
+  github,
+})
+const APP = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
+
+describe('matches', () => {
+  test('exact means byte for byte', () => {
+    expect(matches({ exact: APP }, APP)).toBe(true)
+    expect(matches({ exact: APP }, `${APP}x`)).toBe(false)
+    expect(matches({ exact: APP }, APP.toUpperCase())).toBe(false)
+  })
+
+  test('a pattern must match the whole value, not a substring', () => {
+    const re = { regexp: 'https://github\\.com/acme/app/.*' }
+    expect(matches(re, APP)).toBe(true)
+    expect(matches(re, 'https://github.com/acme/app-evil/.github/workflows/release.yml@refs/tags/v1')).toBe(false)
+    expect(matches(re, `x${APP}`)).toBe(false)
+    expect(matches({ regexp: 'https://github\\.com/acme/app' }, APP)).toBe(false)
+  })
+
+  test('alternation is anchored as a whole', () => {
+    const re = { regexp: 'https://a\\.example|https://b\\.example' }
+    expect(matches(re, 'https://b.example')).toBe(true)
+    expect(matches(re, 'https://a.example.evil')).toBe(false)
+    expect(matches(re, 'evil-https://b.example')).toBe(false)
+  })
+
+  test('an absent value never matches', () => {
+    expect(matches({ regexp: '.*' }, undefined)).toBe(false)
+  })
+
+  test('an invalid pattern names the input', () => {
+    expect(() => compilePattern('(', 'certificate-identity-regexp')).toThrow(InputError)
+    expect(() => compilePattern('(', 'certificate-identity-regexp')).toThrow(/`certificate-identity-regexp`/)
+  })
+
+  test('RE2 has no catastrophic backtracking (a backtracking engine would not finish this)', () => {
+    expect(matches({ regexp: '(a+)+$' }, `${'a'.repeat(4000)}!`)).toBe(false)
+  })
+})
+
+describe('identityMismatch', () => {
+  const policy = { subjectAlternativeName: { exact: APP }, issuer: { exact: ISSUER } }
+
+  test('the right identity and issuer match', () => {
+    expect(identityMismatch(policy, signer(APP))).toBeUndefined()
+  })
+
+  test('a wrong SAN names expected and actual', () => {
+    const why = identityMismatch(policy, signer('https://github.com/acme/app-evil/x.yml@refs/heads/main'))
+    expect(why).toContain('app-evil')
+    expect(why).toContain(APP)
+  })
+
+  test('a wrong issuer names both issuers', () => {
+    expect(identityMismatch(policy, signer(APP, 'https://accounts.google.com'))).toMatch(/accounts\.google\.com.*token\.actions/)
+  })
+
+  test('GitHub extension matchers are applied', () => {
+    const withRunner = { ...policy, github: { runnerEnvironment: { exact: 'github-hosted' } } }
+    expect(identityMismatch(withRunner, signer(APP, ISSUER, { runnerEnvironment: 'github-hosted' }))).toBeUndefined()
+    expect(identityMismatch(withRunner, signer(APP, ISSUER, { runnerEnvironment: 'self-hosted' }))).toMatch(/self-hosted/)
+    expect(identityMismatch(withRunner, signer(APP, ISSUER))).toMatch(/runnerEnvironment/)
+  })
+
+  test('key policies accept only key signatures, and certificate policies only certificates', () => {
+    expect(identityMismatch({ publicKey: true }, { publicKey: true, github: {} })).toBeUndefined()
+    expect(identityMismatch({ publicKey: true }, signer(APP))).toMatch(/certificate/)
+    expect(identityMismatch(policy, { publicKey: true, github: {} })).toMatch(/key/)
+  })
+
+  test('describeIdentity reads as a sentence', () => {
+    expect(describeIdentity(policy)).toBe(`identity "${APP}" from issuer "${ISSUER}"`)
+  })
+})
