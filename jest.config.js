@@ -6,6 +6,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
+  // The global setup files are loaded by Node itself (type stripping), outside Jest's ESM runtime.
+  transformIgnorePatterns: ['/node_modules/', '/__tests__/helpers/global-(setup|teardown)\\.ts$'],
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   globalSetup: '<rootDir>/__tests__/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.ts',
