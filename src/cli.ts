@@ -34,21 +34,30 @@ const USAGE = `Usage:
   supply-chain-gate verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) [--trusted-root FILE] FILE_OR_DIGEST
 Exit codes: 0 policy met, 1 policy not met, 2 could not check.`
 
+/** Where the CLI reads its environment and writes its output; tests pass their own. */
+export interface CliIo {
+  env: NodeJS.ProcessEnv
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+}
+
+const processIo: CliIo = { env: process.env, stdout: process.stdout, stderr: process.stderr }
+
 /** Runs the CLI and returns its exit code. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv
   try {
-    if (command === 'verify') return await verify(rest, env)
-    if (command === 'verify-bundle') return await verifyBundle(rest)
-    process.stderr.write(`${USAGE}\n`)
+    if (command === 'verify') return await verify(rest, io)
+    if (command === 'verify-bundle') return await verifyBundle(rest, io)
+    io.stderr.write(`${USAGE}\n`)
     return 2
   } catch (error) {
-    process.stderr.write(`supply-chain-gate: ${plain(describe(error))}\n`)
+    io.stderr.write(`supply-chain-gate: ${plain(describe(error))}\n`)
     return 2
   }
 }
 
-async function verify(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+async function verify(args: string[], io: CliIo): Promise<number> {
   const options = Object.fromEntries(INPUT_FLAGS.map((name) => [name, { type: 'string' as const, multiple: true }]))
   const { values, positionals } = parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, allowPositionals: true })
   const flags = values as Record<string, string[] | boolean | undefined>
@@ -56,16 +65,16 @@ async function verify(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     if (name === 'image') return positionals.join('\n')
     const given = flags[name]
     if (Array.isArray(given)) return given.join('\n')
-    return name === 'github-token' ? (env['GITHUB_TOKEN'] ?? '') : ''
+    return name === 'github-token' ? (io.env['GITHUB_TOKEN'] ?? '') : ''
   }
   const inputs = parseInputs(get)
   const result = await run(inputs, liveDeps(() => undefined))
   if (inputs.outputDir !== undefined) await writeResult(result, inputs.outputDir)
-  writeConsole(result, values.json === true)
+  writeConsole(result, values.json === true, io.stdout)
   return exitCode(result)
 }
 
-async function verifyBundle(args: string[]): Promise<number> {
+async function verifyBundle(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -78,7 +87,7 @@ async function verifyBundle(args: string[]): Promise<number> {
     allowPositionals: true,
   })
   if (values.bundle === undefined || positionals.length !== 1) {
-    process.stderr.write(`${USAGE}\n`)
+    io.stderr.write(`${USAGE}\n`)
     return 2
   }
   const failure = await verifyBundleCommand(
@@ -93,9 +102,9 @@ async function verifyBundle(args: string[]): Promise<number> {
     liveDeps(() => undefined).loadPublicGood,
   )
   if (failure === undefined) {
-    process.stdout.write('OK: the bundle verified\n')
+    io.stdout.write('OK: the bundle verified\n')
     return 0
   }
-  process.stderr.write(`verification failed: ${plain(failure)}\n`)
+  io.stderr.write(`verification failed: ${plain(failure)}\n`)
   return 1
 }
