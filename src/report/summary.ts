@@ -26,7 +26,8 @@ function headline(result: GateResult): string {
 
 function renderImage(image: ImageResult): string[] {
   const lines = [
-    `### ${VERDICT_ICON[image.verdict]} \`${md(image.reference)}\``,
+    // No code spans around escaped text: entities are not decoded inside them.
+    `### ${VERDICT_ICON[image.verdict]} ${md(image.reference)}`,
     '',
     `Digest: \`${image.digest ?? 'unresolved'}\``,
     '',
