@@ -4,14 +4,23 @@ import { Writable } from 'node:stream'
 import { main } from '../src/cli.js'
 import { exitCode } from '../src/report/result.js'
 import { runGate, writeTrustedRoot } from './helpers/gate.js'
-import { COSIGN_SIGN_PREDICATE, createMiniSigstore, githubIdentity, type MiniSigstore } from './helpers/mini-sigstore.js'
+import {
+  COSIGN_SIGN_PREDICATE,
+  createMiniSigstore,
+  githubIdentity,
+  type MiniSigstore,
+} from './helpers/mini-sigstore.js'
 import { attachBundle, attestImage, cosignSign } from './helpers/publish.js'
 import { pushImage, sharedRegistry, uniqueRepo } from './helpers/registry.js'
 
 const SLSA = 'https://slsa.dev/provenance/v1'
 const CYCLONEDX = 'https://cyclonedx.org/bom'
 const APP_SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
-const identity = githubIdentity({ repo: 'acme/app', workflowPath: '.github/workflows/release.yml', ref: 'refs/tags/v1.0.0' })
+const identity = githubIdentity({
+  repo: 'acme/app',
+  workflowPath: '.github/workflows/release.yml',
+  ref: 'refs/tags/v1.0.0',
+})
 
 let host: string
 let ss: MiniSigstore
@@ -28,7 +37,8 @@ async function signedImage(options: { sign?: boolean; attest?: boolean } = {}) {
   const repo = uniqueRepo('gate')
   const image = await pushImage(host, repo, 'v1')
   if (options.sign !== false) await cosignSign(ss, host, repo, image.digest, identity)
-  if (options.attest !== false) await attestImage(ss, host, repo, image.digest, SLSA, { buildDefinition: {} }, { identity })
+  if (options.attest !== false)
+    await attestImage(ss, host, repo, image.digest, SLSA, { buildDefinition: {} }, { identity })
   return { repo, ref: `${host}/${repo}:v1`, digest: image.digest }
 }
 
@@ -38,7 +48,10 @@ const gate = (ref: string, values: Record<string, string> = {}) =>
 describe('the gate on OCI referrers (fallback tag)', () => {
   test('the right identity passes: signature and attestation verified and bound to the digest', async () => {
     const img = await signedImage()
-    const result = await gate(img.ref, { attestations: 'slsaprovenance', 'require-signature': 'true' })
+    const result = await gate(img.ref, {
+      attestations: 'slsaprovenance',
+      'require-signature': 'true',
+    })
     expect(result.verdict).toBe('pass')
     expect(exitCode(result)).toBe(0)
     const [image] = result.images
@@ -48,12 +61,19 @@ describe('the gate on OCI referrers (fallback tag)', () => {
       ['slsaprovenance', 'pass'],
     ])
     const verified = image!.evidence.filter((e) => e.verified)
-    expect(verified.map((e) => e.predicateType).sort()).toEqual([COSIGN_SIGN_PREDICATE, SLSA].sort())
-    expect(verified.every((e) => e.location.includes(`fallback tag ${img.digest.replace(':', '-')}`))).toBe(true)
+    expect(verified.map((e) => e.predicateType).sort()).toEqual(
+      [COSIGN_SIGN_PREDICATE, SLSA].sort(),
+    )
+    expect(
+      verified.every((e) => e.location.includes(`fallback tag ${img.digest.replace(':', '-')}`)),
+    ).toBe(true)
     expect(verified[0]!.signer).toMatchObject({
       subjectAlternativeName: APP_SAN,
       issuer: 'https://token.actions.githubusercontent.com',
-      github: { sourceRepositoryUri: 'https://github.com/acme/app', runnerEnvironment: 'github-hosted' },
+      github: {
+        sourceRepositoryUri: 'https://github.com/acme/app',
+        runnerEnvironment: 'github-hosted',
+      },
     })
     expect(verified[0]!.tlog[0]!.logIndex).toMatch(/^\d+$/)
   })
@@ -78,21 +98,37 @@ describe('the gate on OCI referrers (fallback tag)', () => {
   test('a SAN that only an unanchored match would accept fails', async () => {
     const repo = uniqueRepo('evil')
     const image = await pushImage(host, repo, 'v1')
-    const evil = githubIdentity({ repo: 'acme/app-evil', workflowPath: '.github/workflows/release.yml', ref: 'refs/tags/v1.0.0' })
+    const evil = githubIdentity({
+      repo: 'acme/app-evil',
+      workflowPath: '.github/workflows/release.yml',
+      ref: 'refs/tags/v1.0.0',
+    })
     await cosignSign(ss, host, repo, image.digest, evil)
-    const result = await gate(`${host}/${repo}:v1`, { 'certificate-identity': '', 'certificate-identity-regexp': 'https://github\\.com/acme/app/.*' })
+    const result = await gate(`${host}/${repo}:v1`, {
+      'certificate-identity': '',
+      'certificate-identity-regexp': 'https://github\\.com/acme/app/.*',
+    })
     expect(exitCode(result)).toBe(1)
     expect(result.images[0]!.findings[0]!.actual).toContain('acme/app-evil')
     // The same pattern accepts the real repository's signature.
     const good = await signedImage({ attest: false })
-    expect((await gate(good.ref, { 'certificate-identity': '', 'certificate-identity-regexp': 'https://github\\.com/acme/app/.*' })).verdict).toBe('pass')
+    expect(
+      (
+        await gate(good.ref, {
+          'certificate-identity': '',
+          'certificate-identity-regexp': 'https://github\\.com/acme/app/.*',
+        })
+      ).verdict,
+    ).toBe('pass')
   })
 
   test('a wrong issuer fails', async () => {
     const img = await signedImage()
     const result = await gate(img.ref, { 'certificate-oidc-issuer': 'https://accounts.google.com' })
     expect(exitCode(result)).toBe(1)
-    expect(result.images[0]!.findings[0]!.actual).toMatch(/issuer "https:\/\/token\.actions\.githubusercontent\.com" is not "https:\/\/accounts\.google\.com"/)
+    expect(result.images[0]!.findings[0]!.actual).toMatch(
+      /issuer "https:\/\/token\.actions\.githubusercontent\.com" is not "https:\/\/accounts\.google\.com"/,
+    )
   })
 
   test('a required attestation that is missing fails, listing what was present', async () => {
@@ -109,7 +145,15 @@ describe('the gate on OCI referrers (fallback tag)', () => {
     const repo = uniqueRepo('subject')
     const image = await pushImage(host, repo, 'v1')
     const other = await pushImage(host, repo, 'other', { text: 'another image\n' })
-    await attestImage(ss, host, repo, image.digest, SLSA, {}, { identity, subjectDigest: other.digest })
+    await attestImage(
+      ss,
+      host,
+      repo,
+      image.digest,
+      SLSA,
+      {},
+      { identity, subjectDigest: other.digest },
+    )
     const result = await gate(`${host}/${repo}:v1`, { attestations: 'slsaprovenance1' })
     expect(exitCode(result)).toBe(1)
     const [evidence] = result.images[0]!.evidence
@@ -121,12 +165,15 @@ describe('the gate on OCI referrers (fallback tag)', () => {
   test('a tampered payload fails verification and the gate', async () => {
     const repo = uniqueRepo('tamper')
     const image = await pushImage(host, repo, 'v1')
-    const { bundle } = await ss.attest({
-      _type: 'https://in-toto.io/Statement/v1',
-      subject: [{ name: `${host}/${repo}`, digest: { sha256: image.digest.slice(7) } }],
-      predicateType: SLSA,
-      predicate: { builder: 'honest' },
-    }, { identity })
+    const { bundle } = await ss.attest(
+      {
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: `${host}/${repo}`, digest: { sha256: image.digest.slice(7) } }],
+        predicateType: SLSA,
+        predicate: { builder: 'honest' },
+      },
+      { identity },
+    )
     const envelope = (bundle as { dsseEnvelope: { payload: string } }).dsseEnvelope
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString())
     statement.predicate.builder = 'evil'
@@ -143,7 +190,9 @@ describe('the gate on OCI referrers (fallback tag)', () => {
     await pushImage(host, repo, 'v1')
     const result = await gate(`${host}/${repo}:v1`)
     expect(exitCode(result)).toBe(1)
-    expect(result.images[0]!.findings[0]!.actual).toBe('no signatures or attestations were found for this digest')
+    expect(result.images[0]!.findings[0]!.actual).toBe(
+      'no signatures or attestations were found for this digest',
+    )
   })
 
   test('a bundle from another Sigstore (rogue CA and log) is not trusted', async () => {
@@ -157,7 +206,11 @@ describe('the gate on OCI referrers (fallback tag)', () => {
   })
 
   test('a registry that is down is exit 2, never a pass', async () => {
-    const result = await runGate('127.0.0.1:9', { image: '127.0.0.1:9/acme/app:v1', 'trusted-root': root, 'certificate-identity': APP_SAN })
+    const result = await runGate('127.0.0.1:9', {
+      image: '127.0.0.1:9/acme/app:v1',
+      'trusted-root': root,
+      'certificate-identity': APP_SAN,
+    })
     expect(result.verdict).toBe('error')
     expect(exitCode(result)).toBe(2)
     expect(result.images[0]!.error!.message).toContain('127.0.0.1:9/acme/app:v1')
@@ -184,7 +237,8 @@ describe('the gate on OCI referrers (fallback tag)', () => {
 describe('the CLI', () => {
   let out: string
   let err: string
-  const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) })
+  const sink = (append: (s: string) => void) =>
+    new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) })
   const cli = (args: string[]) => {
     out = ''
     err = ''
@@ -193,7 +247,18 @@ describe('the CLI', () => {
 
   test('verify passes with exit 0 and prints what it verified', async () => {
     const img = await signedImage()
-    const code = await cli(['verify', img.ref, '--certificate-identity', APP_SAN, '--trusted-root', root, '--insecure-registries', host, '--attestations', 'slsaprovenance'])
+    const code = await cli([
+      'verify',
+      img.ref,
+      '--certificate-identity',
+      APP_SAN,
+      '--trusted-root',
+      root,
+      '--insecure-registries',
+      host,
+      '--attestations',
+      'slsaprovenance',
+    ])
     expect(code).toBe(0)
     expect(out).toContain(`(${img.digest}): verified`)
     expect(out).toContain('✔ slsaprovenance')
@@ -202,17 +267,44 @@ describe('the CLI', () => {
   test('verify fails with exit 1 and prints expected versus actual; --json gives the result JSON', async () => {
     const img = await signedImage()
     const wrong = 'https://github.com/acme/app/.github/workflows/evil.yml@refs/heads/main'
-    const code = await cli(['verify', img.ref, '--certificate-identity', wrong, '--trusted-root', root, '--insecure-registries', host, '--json'])
+    const code = await cli([
+      'verify',
+      img.ref,
+      '--certificate-identity',
+      wrong,
+      '--trusted-root',
+      root,
+      '--insecure-registries',
+      host,
+      '--json',
+    ])
     expect(code).toBe(1)
     const json = JSON.parse(out)
     expect(json.mediaType).toBe('application/vnd.supply-chain-gate.result.v1+json')
-    expect(json.images[0].findings[0]).toMatchObject({ status: 'fail', expected: expect.stringContaining(wrong), actual: expect.stringContaining(APP_SAN) })
+    expect(json.images[0].findings[0]).toMatchObject({
+      status: 'fail',
+      expected: expect.stringContaining(wrong),
+      actual: expect.stringContaining(APP_SAN),
+    })
   })
 
   test.each([
     [['verify', 'ghcr.io/a/b'], /signer identity is required/],
-    [['verify', 'ghcr.io/a/b', '--certificate-identity', 'x', '--attestations', 'nope'], /`attestations` input names "nope"/],
-    [['verify', 'ghcr.io/a/b', '--certificate-identity', 'x', '--trusted-root', '/nonexistent/root.json'], /`trusted-root` input names a file that cannot be read/],
+    [
+      ['verify', 'ghcr.io/a/b', '--certificate-identity', 'x', '--attestations', 'nope'],
+      /`attestations` input names "nope"/,
+    ],
+    [
+      [
+        'verify',
+        'ghcr.io/a/b',
+        '--certificate-identity',
+        'x',
+        '--trusted-root',
+        '/nonexistent/root.json',
+      ],
+      /`trusted-root` input names a file that cannot be read/,
+    ],
     [['verify', 'NOT/valid', '--certificate-identity', 'x'], /`image` input/],
     [['frobnicate'], /Usage/],
   ])('bad input %j is exit 2 with one sentence', async (args, message) => {

@@ -8,21 +8,32 @@ const base = { image: 'ghcr.io/acme/app:v1', 'certificate-identity': SAN }
 describe('parseInputs', () => {
   test('defaults: GitHub issuer, signature required, enforce, summary on', () => {
     const inputs = parseInputs(get(base))
-    expect(inputs.images.map((i) => i.ref)).toEqual([{ registry: 'ghcr.io', repository: 'acme/app', tag: 'v1' }])
+    expect(inputs.images.map((i) => i.ref)).toEqual([
+      { registry: 'ghcr.io', repository: 'acme/app', tag: 'v1' },
+    ])
     expect(inputs.requirements).toEqual([
       {
         name: 'signature',
         kind: 'signature',
         predicateTypes: [],
         required: true,
-        identities: [{ subjectAlternativeName: { exact: SAN }, issuer: { exact: GITHUB_ACTIONS_ISSUER } }],
+        identities: [
+          { subjectAlternativeName: { exact: SAN }, issuer: { exact: GITHUB_ACTIONS_ISSUER } },
+        ],
       },
     ])
-    expect(inputs).toMatchObject({ mode: 'enforce', summary: true, maxBlobBytes: 32 * 1024 * 1024, timeoutMs: 180_000 })
+    expect(inputs).toMatchObject({
+      mode: 'enforce',
+      summary: true,
+      maxBlobBytes: 32 * 1024 * 1024,
+      timeoutMs: 180_000,
+    })
   })
 
   test('attestations replace the signature requirement under auto, and aliases expand', () => {
-    const inputs = parseInputs(get({ ...base, attestations: 'slsaprovenance1, cyclonedx\nhttps://example.com/custom/v1' }))
+    const inputs = parseInputs(
+      get({ ...base, attestations: 'slsaprovenance1, cyclonedx\nhttps://example.com/custom/v1' }),
+    )
     expect(inputs.requirements.map((r) => [r.kind, r.predicateTypes])).toEqual([
       ['attestation', ['https://slsa.dev/provenance/v1']],
       ['attestation', ['https://cyclonedx.org/bom']],
@@ -38,9 +49,18 @@ describe('parseInputs', () => {
   })
 
   test('regexp inputs become anchored matchers', () => {
-    const inputs = parseInputs(get({ image: 'a/b', 'certificate-identity-regexp': 'https://github\\.com/acme/.*', 'certificate-oidc-issuer-regexp': 'https://.*' }))
+    const inputs = parseInputs(
+      get({
+        image: 'a/b',
+        'certificate-identity-regexp': 'https://github\\.com/acme/.*',
+        'certificate-oidc-issuer-regexp': 'https://.*',
+      }),
+    )
     expect(inputs.requirements[0]!.identities).toEqual([
-      { subjectAlternativeName: { regexp: 'https://github\\.com/acme/.*' }, issuer: { regexp: 'https://.*' } },
+      {
+        subjectAlternativeName: { regexp: 'https://github\\.com/acme/.*' },
+        issuer: { regexp: 'https://.*' },
+      },
     ])
   })
 
@@ -53,15 +73,35 @@ describe('parseInputs', () => {
   test.each([
     ['no image', { 'certificate-identity': SAN }, /`image` input is required/],
     ['a malformed image', { ...base, image: 'UPPER/case' }, /`image` input/],
-    ['identity and regexp together', { ...base, 'certificate-identity-regexp': '.*' }, /`certificate-identity` or `certificate-identity-regexp`, not both/],
-    ['issuer and issuer regexp together', { ...base, 'certificate-oidc-issuer': 'a', 'certificate-oidc-issuer-regexp': 'b' }, /not both/],
+    [
+      'identity and regexp together',
+      { ...base, 'certificate-identity-regexp': '.*' },
+      /`certificate-identity` or `certificate-identity-regexp`, not both/,
+    ],
+    [
+      'issuer and issuer regexp together',
+      { ...base, 'certificate-oidc-issuer': 'a', 'certificate-oidc-issuer-regexp': 'b' },
+      /not both/,
+    ],
     ['no identity and no key', { image: 'a/b' }, /signer identity is required/],
-    ['a key and an identity', { ...base, 'public-key': 'k.pub' }, /either `public-key` or a certificate identity/],
-    ['an invalid regexp', { image: 'a/b', 'certificate-identity-regexp': '(' }, /`certificate-identity-regexp` input is not a valid regular expression/],
+    [
+      'a key and an identity',
+      { ...base, 'public-key': 'k.pub' },
+      /either `public-key` or a certificate identity/,
+    ],
+    [
+      'an invalid regexp',
+      { image: 'a/b', 'certificate-identity-regexp': '(' },
+      /`certificate-identity-regexp` input is not a valid regular expression/,
+    ],
     ['an unknown alias', { ...base, attestations: 'slsa' }, /`attestations` input names "slsa"/],
     ['nothing to verify', { ...base, 'require-signature': 'false' }, /Nothing to verify/],
     ['a bad mode', { ...base, mode: 'warn' }, /`mode` input must be one of enforce, audit/],
-    ['a non-loopback insecure registry', { ...base, 'insecure-registries': 'registry.example.com:5000' }, /loopback/],
+    [
+      'a non-loopback insecure registry',
+      { ...base, 'insecure-registries': 'registry.example.com:5000' },
+      /loopback/,
+    ],
     ['a blob cap over the ceiling', { ...base, 'max-blob-size': '512MiB' }, /`max-blob-size`/],
     ['a zero timeout', { ...base, timeout: '0' }, /`timeout`/],
   ])('rejects %s with one sentence naming the input', (_name, values, message) => {

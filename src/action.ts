@@ -13,13 +13,21 @@ import { exitCode } from './report/result.js'
 export async function runAction(): Promise<void> {
   try {
     const inputs = parseInputs((name) => core.getInput(name))
-    const result = await run(inputs, liveDeps((secret) => core.setSecret(secret)))
-    const dir = inputs.outputDir ?? path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'supply-chain-gate')
+    const result = await run(
+      inputs,
+      liveDeps((secret) => core.setSecret(secret)),
+    )
+    const dir =
+      inputs.outputDir ?? path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'supply-chain-gate')
     const resultsPath = await writeResult(result, dir)
     await reportToActions(result, resultsPath, inputs.summary)
     const code = exitCode(result)
     if (code !== 0) {
-      core.setFailed(code === 1 ? 'The supply-chain policy is not met.' : 'The supply-chain evidence could not be checked.')
+      core.setFailed(
+        code === 1
+          ? 'The supply-chain policy is not met.'
+          : 'The supply-chain evidence could not be checked.',
+      )
       process.exitCode = code
     }
   } catch (error) {

@@ -58,8 +58,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 async function verify(args: string[], io: CliIo): Promise<number> {
-  const options = Object.fromEntries(INPUT_FLAGS.map((name) => [name, { type: 'string' as const, multiple: true }]))
-  const { values, positionals } = parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, allowPositionals: true })
+  const options = Object.fromEntries(
+    INPUT_FLAGS.map((name) => [name, { type: 'string' as const, multiple: true }]),
+  )
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...options, json: { type: 'boolean' } },
+    allowPositionals: true,
+  })
   const flags = values as Record<string, string[] | boolean | undefined>
   const get = (name: string): string => {
     if (name === 'image') return positionals.join('\n')
@@ -68,7 +74,10 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     return name === 'github-token' ? (io.env['GITHUB_TOKEN'] ?? '') : ''
   }
   const inputs = parseInputs(get)
-  const result = await run(inputs, liveDeps(() => undefined))
+  const result = await run(
+    inputs,
+    liveDeps(() => undefined),
+  )
   if (inputs.outputDir !== undefined) await writeResult(result, inputs.outputDir)
   writeConsole(result, values.json === true, io.stdout)
   return exitCode(result)
@@ -94,8 +103,12 @@ async function verifyBundle(args: string[], io: CliIo): Promise<number> {
     {
       bundle: values.bundle,
       artifact: positionals[0]!,
-      ...(values['certificate-identity'] !== undefined && { certificateIdentity: values['certificate-identity'] }),
-      ...(values['certificate-oidc-issuer'] !== undefined && { certificateOidcIssuer: values['certificate-oidc-issuer'] }),
+      ...(values['certificate-identity'] !== undefined && {
+        certificateIdentity: values['certificate-identity'],
+      }),
+      ...(values['certificate-oidc-issuer'] !== undefined && {
+        certificateOidcIssuer: values['certificate-oidc-issuer'],
+      }),
       ...(values.key !== undefined && { key: values.key }),
       ...(values['trusted-root'] !== undefined && { trustedRoot: values['trusted-root'] }),
     },

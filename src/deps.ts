@@ -21,7 +21,10 @@ async function loadPublicGood(): Promise<TrustedRoot> {
 
 /** The runner's tool cache when present (kept between steps), else the user cache directory. */
 export function cacheDir(): string {
-  const base = process.env['RUNNER_TOOL_CACHE'] ?? process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache')
+  const base =
+    process.env['RUNNER_TOOL_CACHE'] ??
+    process.env['XDG_CACHE_HOME'] ??
+    path.join(os.homedir(), '.cache')
   return path.join(base, 'supply-chain-gate')
 }
 

@@ -26,7 +26,10 @@ export class GateError extends Error {
 
 /** A user input is malformed or contradicts another; the message names the input. */
 export class InputError extends GateError {
-  constructor(message: string, options?: { cause?: unknown; code?: 'INPUT_INVALID' | 'INPUT_CONFLICT' }) {
+  constructor(
+    message: string,
+    options?: { cause?: unknown; code?: 'INPUT_INVALID' | 'INPUT_CONFLICT' },
+  ) {
     super(options?.code ?? 'INPUT_INVALID', message, options)
   }
 }

@@ -31,7 +31,8 @@ export type InputGetter = (name: string) => string
 export function parseInputs(get: InputGetter): Inputs {
   const value = (name: string): string | undefined => get(name).trim() || undefined
   const images = list(get('image')).map((text) => ({ text, ref: parseReference(text, 'image') }))
-  if (images.length === 0) throw new InputError('The `image` input is required: give one or more image references.')
+  if (images.length === 0)
+    throw new InputError('The `image` input is required: give one or more image references.')
   const publicKeyPath = value('public-key')
   const identities = [identityPolicy(value, publicKeyPath !== undefined)]
   const requirements = requirementsFrom(get, identities)
@@ -54,12 +55,17 @@ export function parseInputs(get: InputGetter): Inputs {
   }
 }
 
-function identityPolicy(value: (name: string) => string | undefined, keyed: boolean): IdentityPolicy {
+function identityPolicy(
+  value: (name: string) => string | undefined,
+  keyed: boolean,
+): IdentityPolicy {
   const san = matcher(value, 'certificate-identity')
   const issuer = matcher(value, 'certificate-oidc-issuer')
   if (keyed) {
     if (san !== undefined || value('certificate-identity-regexp') !== undefined) {
-      throw new InputError('Give either `public-key` or a certificate identity, not both.', { code: 'INPUT_CONFLICT' })
+      throw new InputError('Give either `public-key` or a certificate identity, not both.', {
+        code: 'INPUT_CONFLICT',
+      })
     }
     return { publicKey: true }
   }
@@ -72,11 +78,16 @@ function identityPolicy(value: (name: string) => string | undefined, keyed: bool
 }
 
 /** `<name>` exact or `<name>-regexp` (compiled now, so a bad pattern fails before any network). */
-function matcher(value: (name: string) => string | undefined, name: string): StringMatcher | undefined {
+function matcher(
+  value: (name: string) => string | undefined,
+  name: string,
+): StringMatcher | undefined {
   const exact = value(name)
   const regexp = value(`${name}-regexp`)
   if (exact !== undefined && regexp !== undefined) {
-    throw new InputError(`Give either \`${name}\` or \`${name}-regexp\`, not both.`, { code: 'INPUT_CONFLICT' })
+    throw new InputError(`Give either \`${name}\` or \`${name}-regexp\`, not both.`, {
+      code: 'INPUT_CONFLICT',
+    })
   }
   if (regexp !== undefined) {
     compilePattern(regexp, `${name}-regexp`)
@@ -97,7 +108,9 @@ function requirementsFrom(get: InputGetter, identities: IdentityPolicy[]): Requi
   const mode = oneOf(get, 'require-signature', ['auto', 'true', 'false'], 'auto')
   const wantSignature = mode === 'true' || (mode === 'auto' && attestations.length === 0)
   if (!wantSignature && attestations.length === 0) {
-    throw new InputError('Nothing to verify: `require-signature` is false and `attestations` is empty.')
+    throw new InputError(
+      'Nothing to verify: `require-signature` is false and `attestations` is empty.',
+    )
   }
   const signature: Requirement[] = wantSignature
     ? [{ name: 'signature', kind: 'signature', predicateTypes: [], identities, required: true }]
@@ -113,14 +126,25 @@ export function list(text: string): string[] {
     .filter((s) => s !== '')
 }
 
-function oneOf<T extends string>(get: InputGetter, name: string, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(
+  get: InputGetter,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const raw = get(name).trim()
   if (raw === '') return fallback
   if ((allowed as readonly string[]).includes(raw)) return raw as T
   throw new InputError(`The \`${name}\` input must be one of ${allowed.join(', ')}.`)
 }
 
-function wholeNumber(get: InputGetter, name: string, fallback: number, min: number, max: number): number {
+function wholeNumber(
+  get: InputGetter,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const raw = get(name).trim()
   if (raw === '') return fallback
   const n = Number(raw)
@@ -136,7 +160,9 @@ function byteSize(raw: string | undefined): number {
   const m = /^(\d+)\s*(KiB|MiB)?$/.exec(raw)
   const bytes = m ? Number(m[1]) * (m[2] === 'MiB' ? MiB : m[2] === 'KiB' ? 1024 : 1) : NaN
   if (!(bytes >= 1024 && bytes <= LIMITS.blobBytesCeiling)) {
-    throw new InputError(`The \`max-blob-size\` input must be a size from 1KiB to ${LIMITS.blobBytesCeiling / MiB}MiB, e.g. 32MiB.`)
+    throw new InputError(
+      `The \`max-blob-size\` input must be a size from 1KiB to ${LIMITS.blobBytesCeiling / MiB}MiB, e.g. 32MiB.`,
+    )
   }
   return bytes
 }
@@ -145,7 +171,9 @@ function byteSize(raw: string | undefined): number {
 function loopbackHost(text: string): string {
   const m = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})?$/.exec(text)
   if (!m) {
-    throw new InputError(`The \`insecure-registries\` input may only name loopback hosts (127.0.0.1:5000, localhost:5000, [::1]:5000).`)
+    throw new InputError(
+      `The \`insecure-registries\` input may only name loopback hosts (127.0.0.1:5000, localhost:5000, [::1]:5000).`,
+    )
   }
   return text
 }

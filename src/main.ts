@@ -3,7 +3,12 @@ import path from 'node:path'
 import { GateError, describe } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { evaluate } from './policy/index.js'
-import { RegistryClient, credentialResolver, formatReference, type Fetch } from './registry/index.js'
+import {
+  RegistryClient,
+  credentialResolver,
+  formatReference,
+  type Fetch,
+} from './registry/index.js'
 import type { CredentialHelperRunner } from './registry/credentials.js'
 import { overallVerdict, toResultJson } from './report/result.js'
 import { collectEvidence } from './sources/index.js'
@@ -34,7 +39,11 @@ export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
     loadPublicGood: deps.loadPublicGood,
   })
   const registry = new RegistryClient({
-    http: { fetch: deps.fetch, deadline: AbortSignal.timeout(inputs.timeoutMs), insecureHosts: inputs.insecureRegistries },
+    http: {
+      fetch: deps.fetch,
+      deadline: AbortSignal.timeout(inputs.timeoutMs),
+      insecureHosts: inputs.insecureRegistries,
+    },
     credentials: credentialResolver({
       ...(inputs.githubToken !== undefined && { githubToken: inputs.githubToken }),
       runHelper: deps.runCredentialHelper,
@@ -46,10 +55,20 @@ export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
   const images = await mapLimit(inputs.images, IMAGE_CONCURRENCY, ({ ref }) =>
     checkImage(ref, inputs, registry, trust),
   )
-  return { mediaType: 'application/vnd.supply-chain-gate.result.v1+json', verdict: overallVerdict(images), mode: inputs.mode, images }
+  return {
+    mediaType: 'application/vnd.supply-chain-gate.result.v1+json',
+    verdict: overallVerdict(images),
+    mode: inputs.mode,
+    images,
+  }
 }
 
-async function checkImage(ref: ImageRef, inputs: Inputs, registry: RegistryClient, trust: Trust): Promise<ImageResult> {
+async function checkImage(
+  ref: ImageRef,
+  inputs: Inputs,
+  registry: RegistryClient,
+  trust: Trust,
+): Promise<ImageResult> {
   const reference = formatReference(ref)
   let digest: string | undefined
   try {
@@ -62,11 +81,25 @@ async function checkImage(ref: ImageRef, inputs: Inputs, registry: RegistryClien
     const evidence = found.map((e) => checkEvidence(e, resolved.digest, trust))
     const findings = evaluate(inputs.requirements, evidence)
     const failed = findings.some((f) => f.status === 'fail')
-    return { reference, digest, mediaType: resolved.mediaType, verdict: failed ? 'fail' : 'pass', evidence, findings }
+    return {
+      reference,
+      digest,
+      mediaType: resolved.mediaType,
+      verdict: failed ? 'fail' : 'pass',
+      evidence,
+      findings,
+    }
   } catch (error) {
     const code = error instanceof GateError ? error.code : 'INTERNAL'
     const message = `Failed to check ${reference}: ${describe(error)}`
-    return { reference, ...(digest !== undefined && { digest }), verdict: 'error', evidence: [], findings: [], error: { code, message } }
+    return {
+      reference,
+      ...(digest !== undefined && { digest }),
+      verdict: 'error',
+      evidence: [],
+      findings: [],
+      error: { code, message },
+    }
   }
 }
 

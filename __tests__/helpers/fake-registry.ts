@@ -14,7 +14,10 @@ export interface RecordedRequest {
   headers: http.IncomingHttpHeaders
 }
 
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>
+export type Handler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) => boolean | Promise<boolean>
 
 export interface FakeRegistryOptions {
   /** How `/v2/<name>/referrers/<digest>` answers: the API, or a status that forces the fallback. */
@@ -30,15 +33,23 @@ export interface FakeRegistry {
   url: string
   requests: RecordedRequest[]
   /** Stores bytes as a blob; returns its descriptor. */
-  putBlob(bytes: Buffer | string, mediaType?: string): { mediaType: string; digest: string; size: number }
+  putBlob(
+    bytes: Buffer | string,
+    mediaType?: string,
+  ): { mediaType: string; digest: string; size: number }
   /** Stores a manifest (object or raw bytes) under its digest and optional tag. */
-  putManifest(manifest: object | Buffer, tag?: string, mediaType?: string): { mediaType: string; digest: string; size: number }
+  putManifest(
+    manifest: object | Buffer,
+    tag?: string,
+    mediaType?: string,
+  ): { mediaType: string; digest: string; size: number }
   /** Runs before the built-in routes; return true when it answered. */
   override(handler: Handler): void
   close(): Promise<void>
 }
 
-const sha256 = (b: Buffer): string => `sha256:${crypto.createHash('sha256').update(b).digest('hex')}`
+const sha256 = (b: Buffer): string =>
+  `sha256:${crypto.createHash('sha256').update(b).digest('hex')}`
 
 export async function startFakeRegistry(options: FakeRegistryOptions = {}): Promise<FakeRegistry> {
   const blobs = new Map<string, Buffer>()
@@ -69,7 +80,12 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     if (kind === 'blobs') return send(res, blobs.get(ref), 'application/octet-stream')
     if (kind === 'manifests') {
       const found = manifests.get(ref)
-      return send(res, found?.bytes, found?.mediaType ?? '', found ? sha256(found.bytes) : undefined)
+      return send(
+        res,
+        found?.bytes,
+        found?.mediaType ?? '',
+        found ? sha256(found.bytes) : undefined,
+      )
     }
     return referrers(res, ref, url)
   }
@@ -86,7 +102,15 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     }
     const all = [...manifests.entries()]
       .filter(([key]) => key.startsWith('sha256:'))
-      .map(([key, m]) => ({ key, json: JSON.parse(m.bytes.toString()) as Record<string, any>, m }))
+      .map(([key, m]) => ({
+        key,
+        json: JSON.parse(m.bytes.toString()) as {
+          subject?: { digest?: string }
+          artifactType?: string
+          annotations?: Record<string, string>
+        },
+        m,
+      }))
       .filter(({ json }) => json['subject']?.digest === digest)
       .map(({ key, json, m }) => ({
         mediaType: m.mediaType,
@@ -99,7 +123,8 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     const page = Number(url.searchParams.get('page') ?? '0')
     const slice = all.slice(page * size, page * size + size)
     const headers: Record<string, string> = { 'content-type': OCI_INDEX }
-    if ((page + 1) * size < all.length) headers['link'] = `<${url.pathname}?page=${page + 1}>; rel="next"`
+    if ((page + 1) * size < all.length)
+      headers['link'] = `<${url.pathname}?page=${page + 1}>; rel="next"`
     res.writeHead(200, headers)
     res.end(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: slice }))
   }
@@ -132,7 +157,11 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     },
     putManifest(manifest, tag, mediaType) {
       const bytes = Buffer.isBuffer(manifest) ? manifest : Buffer.from(JSON.stringify(manifest))
-      const type = mediaType ?? (Buffer.isBuffer(manifest) ? OCI_MANIFEST : ((manifest as { mediaType?: string }).mediaType ?? OCI_MANIFEST))
+      const type =
+        mediaType ??
+        (Buffer.isBuffer(manifest)
+          ? OCI_MANIFEST
+          : ((manifest as { mediaType?: string }).mediaType ?? OCI_MANIFEST))
       const digest = sha256(bytes)
       manifests.set(digest, { bytes, mediaType: type })
       if (tag !== undefined) manifests.set(tag, { bytes, mediaType: type })
@@ -153,7 +182,12 @@ function hostOf(req: http.IncomingMessage): string {
   return req.headers.host ?? ''
 }
 
-function send(res: http.ServerResponse, body: Buffer | undefined, contentType: string, digest?: string): void {
+function send(
+  res: http.ServerResponse,
+  body: Buffer | undefined,
+  contentType: string,
+  digest?: string,
+): void {
   if (body === undefined) return notFound(res)
   res.writeHead(200, {
     'content-type': contentType,

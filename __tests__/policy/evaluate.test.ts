@@ -4,7 +4,13 @@ import type { CheckedEvidence } from '../../src/types.js'
 const ISSUER = 'https://token.actions.githubusercontent.com'
 const GOOD = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1'
 const identities = [{ subjectAlternativeName: { exact: GOOD }, issuer: { exact: ISSUER } }]
-const signature: Requirement = { name: 'signature', kind: 'signature', predicateTypes: [], identities, required: true }
+const signature: Requirement = {
+  name: 'signature',
+  kind: 'signature',
+  predicateTypes: [],
+  identities,
+  required: true,
+}
 const provenance: Requirement = {
   name: 'slsaprovenance',
   kind: 'attestation',
@@ -43,7 +49,10 @@ describe('evaluate', () => {
 
   test('the wrong signer fails naming the signer that was present', () => {
     const evil = 'https://github.com/acme/app-evil/.github/workflows/release.yml@refs/tags/v1'
-    const [finding] = evaluate([provenance], [piece({ signer: { subjectAlternativeName: evil, issuer: ISSUER, github: {} } })])
+    const [finding] = evaluate(
+      [provenance],
+      [piece({ signer: { subjectAlternativeName: evil, issuer: ISSUER, github: {} } })],
+    )
     expect(finding!.status).toBe('fail')
     expect(finding!.actual).toContain(evil)
     expect(finding!.actual).toContain('is not')
@@ -51,23 +60,37 @@ describe('evaluate', () => {
 
   test('an attestation never satisfies the signature requirement, nor the reverse', () => {
     expect(evaluate([signature], [piece({})])[0]!.status).toBe('fail')
-    expect(evaluate([provenance], [piece({ kind: 'signature', predicateType: 'https://sigstore.dev/cosign/sign/v1' })])[0]!.status).toBe('fail')
+    expect(
+      evaluate(
+        [provenance],
+        [piece({ kind: 'signature', predicateType: 'https://sigstore.dev/cosign/sign/v1' })],
+      )[0]!.status,
+    ).toBe('fail')
   })
 
   test('unverified evidence never counts, and its reason is shown', () => {
-    const [finding] = evaluate([provenance], [piece({ verified: false, error: 'TLOG_BODY_ERROR: DSSE payload hash mismatch' })])
+    const [finding] = evaluate(
+      [provenance],
+      [piece({ verified: false, error: 'TLOG_BODY_ERROR: DSSE payload hash mismatch' })],
+    )
     expect(finding!.status).toBe('fail')
     expect(finding!.actual).toContain('DSSE payload hash mismatch')
   })
 
   test('a missing type lists the types that were present', () => {
-    const cyclonedx: Requirement = { ...provenance, name: 'cyclonedx', predicateTypes: ['https://cyclonedx.org/bom'] }
+    const cyclonedx: Requirement = {
+      ...provenance,
+      name: 'cyclonedx',
+      predicateTypes: ['https://cyclonedx.org/bom'],
+    }
     const [finding] = evaluate([cyclonedx], [piece({})])
     expect(finding!.actual).toContain('https://slsa.dev/provenance/v1')
   })
 
   test('one matching piece among mismatching ones passes; optional requirements only warn', () => {
-    const other = piece({ signer: { subjectAlternativeName: 'https://x', issuer: ISSUER, github: {} } })
+    const other = piece({
+      signer: { subjectAlternativeName: 'https://x', issuer: ISSUER, github: {} },
+    })
     expect(evaluate([provenance], [other, piece({})])[0]!.status).toBe('pass')
     expect(evaluate([{ ...provenance, required: false }], [other])[0]!.status).toBe('warn')
   })

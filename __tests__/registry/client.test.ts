@@ -1,7 +1,13 @@
 import { GateError } from '../../src/errors.js'
 import { RegistryClient } from '../../src/registry/client.js'
 import type { Credentials } from '../../src/registry/auth.js'
-import { OCI_INDEX, OCI_MANIFEST, startFakeRegistry, type FakeRegistry, type FakeRegistryOptions } from '../helpers/fake-registry.js'
+import {
+  OCI_INDEX,
+  OCI_MANIFEST,
+  startFakeRegistry,
+  type FakeRegistry,
+  type FakeRegistryOptions,
+} from '../helpers/fake-registry.js'
 
 const repo = (r: FakeRegistry) => ({ registry: r.host, repository: 'acme/app' })
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json'
@@ -9,7 +15,12 @@ const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json'
 function clientFor(hosts: string[], credentials?: Credentials, maxBlobBytes = 1024 * 1024) {
   const secrets: string[] = []
   const client = new RegistryClient({
-    http: { fetch: globalThis.fetch, deadline: AbortSignal.timeout(20_000), insecureHosts: new Set(hosts), sleep: async () => {} },
+    http: {
+      fetch: globalThis.fetch,
+      deadline: AbortSignal.timeout(20_000),
+      insecureHosts: new Set(hosts),
+      sleep: async () => {},
+    },
     credentials: async () => credentials,
     maxBlobBytes,
     onSecret: (s) => secrets.push(s),
@@ -32,7 +43,11 @@ function image(r: FakeRegistry, tag = 'v1') {
   return r.putManifest({ schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers: [] }, tag)
 }
 
-function referrer(r: FakeRegistry, subject: { digest: string; size: number; mediaType: string }, n: number) {
+function referrer(
+  r: FakeRegistry,
+  subject: { digest: string; size: number; mediaType: string },
+  n: number,
+) {
   const layer = r.putBlob(`{"n":${n}}`, BUNDLE_TYPE)
   const config = r.putBlob('{}', 'application/vnd.oci.empty.v1+json')
   return r.putManifest({
@@ -67,13 +82,17 @@ describe('resolve and manifests', () => {
       return true
     })
     const { client } = clientFor([r.host])
-    await expect(client.manifest(repo(r), img.digest)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' })
+    await expect(client.manifest(repo(r), img.digest)).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+    })
   })
 
   test('a missing tag is REGISTRY_NOT_FOUND naming the reference', async () => {
     const r = await registry()
     const { client } = clientFor([r.host])
-    await expect(client.resolve({ ...repo(r), tag: 'nope' })).rejects.toThrow(/acme\/app:nope was not found/)
+    await expect(client.resolve({ ...repo(r), tag: 'nope' })).rejects.toThrow(
+      /acme\/app:nope was not found/,
+    )
   })
 
   test('a manifest over 4 MiB is refused at the cap', async () => {
@@ -85,7 +104,9 @@ describe('resolve and manifests', () => {
       return true
     })
     const { client } = clientFor([r.host])
-    await expect(client.resolve({ ...repo(r), tag: 'big' })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' })
+    await expect(client.resolve({ ...repo(r), tag: 'big' })).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+    })
   })
 })
 
@@ -107,7 +128,9 @@ describe('blobs', () => {
     const r = await registry()
     const { client } = clientFor([r.host], undefined, 1024)
     const before = r.requests.length
-    await expect(client.blob(repo(r), { digest: `sha256:${'a'.repeat(64)}`, size: 2048 })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' })
+    await expect(
+      client.blob(repo(r), { digest: `sha256:${'a'.repeat(64)}`, size: 2048 }),
+    ).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' })
     expect(r.requests.length).toBe(before)
   })
 
@@ -120,7 +143,9 @@ describe('blobs', () => {
       return true
     })
     const { client } = clientFor([r.host], undefined, 1024)
-    await expect(client.blob(repo(r), { digest: `sha256:${'b'.repeat(64)}`, size: 10 })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' })
+    await expect(
+      client.blob(repo(r), { digest: `sha256:${'b'.repeat(64)}`, size: 10 }),
+    ).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' })
   })
 })
 
@@ -143,7 +168,13 @@ describe('referrers', () => {
     for (let n = 0; n < 5; n++) referrer(r, img, n)
     const { client } = clientFor([r.host])
     const found = await client.referrers(repo(r), img.digest)
-    expect(found.descriptors.map((d) => d.annotations?.['n']).sort()).toEqual(['0', '1', '2', '3', '4'])
+    expect(found.descriptors.map((d) => d.annotations?.['n']).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+    ])
     expect(r.requests.filter((q) => q.url.includes('/referrers/'))).toHaveLength(3)
   })
 
@@ -152,7 +183,9 @@ describe('referrers', () => {
     const img = image(r)
     for (let n = 0; n < 12; n++) referrer(r, img, n)
     const { client } = clientFor([r.host])
-    await expect(client.referrers(repo(r), img.digest)).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' })
+    await expect(client.referrers(repo(r), img.digest)).rejects.toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+    })
   })
 
   test('a Link that loops back to a page already read is refused', async () => {
@@ -168,19 +201,26 @@ describe('referrers', () => {
     await expect(client.referrers(repo(r), img.digest)).rejects.toThrow(/loops/)
   })
 
-  test.each([400, 404, 406, 'html'] as const)('referrers answering %s fall back to the sha256-<hex> tag index', async (mode) => {
-    const r = await registry({ referrers: mode })
-    const img = image(r)
-    const ref = referrer(r, img, 7)
-    r.putManifest(
-      { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...ref, artifactType: BUNDLE_TYPE }] },
-      img.digest.replace(':', '-'),
-    )
-    const { client } = clientFor([r.host])
-    const found = await client.referrers(repo(r), img.digest)
-    expect(found.via).toBe('tag')
-    expect(found.descriptors.map((d) => d.digest)).toEqual([ref.digest])
-  })
+  test.each([400, 404, 406, 'html'] as const)(
+    'referrers answering %s fall back to the sha256-<hex> tag index',
+    async (mode) => {
+      const r = await registry({ referrers: mode })
+      const img = image(r)
+      const ref = referrer(r, img, 7)
+      r.putManifest(
+        {
+          schemaVersion: 2,
+          mediaType: OCI_INDEX,
+          manifests: [{ ...ref, artifactType: BUNDLE_TYPE }],
+        },
+        img.digest.replace(':', '-'),
+      )
+      const { client } = clientFor([r.host])
+      const found = await client.referrers(repo(r), img.digest)
+      expect(found.via).toBe('tag')
+      expect(found.descriptors.map((d) => d.digest)).toEqual([ref.digest])
+    },
+  )
 
   test('no referrers API and no fallback tag means no referrers', async () => {
     const r = await registry({ referrers: 404 })
@@ -212,7 +252,9 @@ describe('auth, retries and transport', () => {
     await client.manifest(repo(r), img.digest)
     await client.referrers(repo(r), img.digest)
     expect(r.requests.filter((q) => q.url.startsWith('/token'))).toHaveLength(1)
-    expect(r.requests.find((q) => q.url.startsWith('/token'))!.url).toContain('scope=repository%3Aacme%2Fapp%3Apull')
+    expect(r.requests.find((q) => q.url.startsWith('/token'))!.url).toContain(
+      'scope=repository%3Aacme%2Fapp%3Apull',
+    )
     expect(secrets).toContain('tok-123')
   })
 
@@ -225,13 +267,20 @@ describe('auth, retries and transport', () => {
       return true
     })
     const { client } = clientFor([r.host])
-    await expect(client.resolve({ ...repo(r), tag: 'v1' })).rejects.toMatchObject({ code: 'REGISTRY_UNAUTHORIZED' })
+    await expect(client.resolve({ ...repo(r), tag: 'v1' })).rejects.toMatchObject({
+      code: 'REGISTRY_UNAUTHORIZED',
+    })
   })
 
   test('credentials are not sent to a bearer realm on another host', async () => {
     const sink = await registry()
-    const r = await registry({ bearer: { token: 't', realm: `http://localhost:${sink.host.split(':')[1]}/token` } })
-    const { client } = clientFor([r.host, `localhost:${sink.host.split(':')[1]}`], { username: 'u', password: 'secret' })
+    const r = await registry({
+      bearer: { token: 't', realm: `http://localhost:${sink.host.split(':')[1]}/token` },
+    })
+    const { client } = clientFor([r.host, `localhost:${sink.host.split(':')[1]}`], {
+      username: 'u',
+      password: 'secret',
+    })
     await expect(client.resolve({ ...repo(r), tag: 'v1' })).rejects.toBeInstanceOf(GateError)
     expect(sink.requests.every((q) => q.headers.authorization === undefined)).toBe(true)
   })

@@ -8,12 +8,18 @@ describe('parseReference', () => {
     ['alpine', { registry: 'docker.io', repository: 'library/alpine', tag: 'latest' }],
     ['alpine:3.20', { registry: 'docker.io', repository: 'library/alpine', tag: '3.20' }],
     ['docker.io/acme/app', { registry: 'docker.io', repository: 'acme/app', tag: 'latest' }],
-    ['index.docker.io/alpine', { registry: 'docker.io', repository: 'library/alpine', tag: 'latest' }],
+    [
+      'index.docker.io/alpine',
+      { registry: 'docker.io', repository: 'library/alpine', tag: 'latest' },
+    ],
     ['ghcr.io/acme/app:v1', { registry: 'ghcr.io', repository: 'acme/app', tag: 'v1' }],
     ['localhost:5000/app', { registry: 'localhost:5000', repository: 'app', tag: 'latest' }],
     ['127.0.0.1:5000/a/b/c:t', { registry: '127.0.0.1:5000', repository: 'a/b/c', tag: 't' }],
     [`ghcr.io/acme/app@${D}`, { registry: 'ghcr.io', repository: 'acme/app', digest: D }],
-    [`ghcr.io/acme/app:v1@${D}`, { registry: 'ghcr.io', repository: 'acme/app', tag: 'v1', digest: D }],
+    [
+      `ghcr.io/acme/app:v1@${D}`,
+      { registry: 'ghcr.io', repository: 'acme/app', tag: 'v1', digest: D },
+    ],
     ['GHCR.IO/acme/app', { registry: 'ghcr.io', repository: 'acme/app', tag: 'latest' }],
   ])('%s', (text, expected) => {
     expect(parseReference(text)).toEqual(expected)

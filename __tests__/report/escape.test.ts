@@ -13,17 +13,24 @@ describe('plain', () => {
 })
 
 describe('markdown', () => {
-  test.each(['<img src=x onerror=alert(1)>', '[click](https://evil.example)', '| a | b |', '**bold** _it_ `code`', '@octocat', '<!-- x -->', '&lt;'])(
-    '%s renders as text',
-    (text) => {
-      const out = markdown(text)
-      // Outside the numeric entities we emit, no markdown or HTML syntax survives.
-      expect(out.replace(/&#\d+;/g, '')).not.toMatch(/[<>[\]()|*_`@&!#]/)
-    },
-  )
+  test.each([
+    '<img src=x onerror=alert(1)>',
+    '[click](https://evil.example)',
+    '| a | b |',
+    '**bold** _it_ `code`',
+    '@octocat',
+    '<!-- x -->',
+    '&lt;',
+  ])('%s renders as text', (text) => {
+    const out = markdown(text)
+    // Outside the numeric entities we emit, no markdown or HTML syntax survives.
+    expect(out.replace(/&#\d+;/g, '')).not.toMatch(/[<>[\]()|*_`@&!#]/)
+  })
 
   test('entities decode back to the original text', () => {
-    const decoded = markdown('a<b> & "c"').replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+    const decoded = markdown('a<b> & "c"').replace(/&#(\d+);/g, (_m, n: string) =>
+      String.fromCodePoint(Number(n)),
+    )
     expect(decoded).toBe('a<b> & "c"')
   })
 })

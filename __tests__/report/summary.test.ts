@@ -7,7 +7,14 @@ const image: ImageResult = {
   reference: 'ghcr.io/acme/app:v1',
   digest: `sha256:${'a'.repeat(64)}`,
   verdict: 'fail',
-  findings: [{ requirement: 'signature', status: 'fail', expected: 'a verified image signature signed by X', actual: EVIL }],
+  findings: [
+    {
+      requirement: 'signature',
+      status: 'fail',
+      expected: 'a verified image signature signed by X',
+      actual: EVIL,
+    },
+  ],
   evidence: [
     {
       source: 'referrers',
@@ -17,15 +24,25 @@ const image: ImageResult = {
       verified: true,
       tlog: [{ logIndex: '42', integratedTime: '1700000000' }],
       predicateType: 'https://slsa.dev/provenance/v1',
-      signer: { subjectAlternativeName: EVIL, issuer: 'https://token.actions.githubusercontent.com', github: {} },
+      signer: {
+        subjectAlternativeName: EVIL,
+        issuer: 'https://token.actions.githubusercontent.com',
+        github: {},
+      },
       predicate: { big: true },
     },
   ],
 }
-const result: GateResult = { mediaType: 'application/vnd.supply-chain-gate.result.v1+json', verdict: 'fail', mode: 'enforce', images: [image] }
+const result: GateResult = {
+  mediaType: 'application/vnd.supply-chain-gate.result.v1+json',
+  verdict: 'fail',
+  mode: 'enforce',
+  images: [image],
+}
 
 // What a reader sees once the renderer has turned the entities back into characters.
-const rendered = (md: string) => md.replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+const rendered = (md: string) =>
+  md.replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
 
 describe('renderSummary', () => {
   test('shows verdict, digest, expected versus actual, and the evidence with its log entry', () => {

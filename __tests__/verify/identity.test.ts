@@ -1,9 +1,18 @@
 import { InputError } from '../../src/errors.js'
-import { compilePattern, describeIdentity, identityMismatch, matches } from '../../src/verify/identity.js'
+import {
+  compilePattern,
+  describeIdentity,
+  identityMismatch,
+  matches,
+} from '../../src/verify/identity.js'
 import type { SignerSummary } from '../../src/types.js'
 
 const ISSUER = 'https://token.actions.githubusercontent.com'
-const signer = (san: string, issuer = ISSUER, github: SignerSummary['github'] = {}): SignerSummary => ({
+const signer = (
+  san: string,
+  issuer = ISSUER,
+  github: SignerSummary['github'] = {},
+): SignerSummary => ({
   subjectAlternativeName: san,
   issuer,
   github,
@@ -20,7 +29,9 @@ describe('matches', () => {
   test('a pattern must match the whole value, not a substring', () => {
     const re = { regexp: 'https://github\\.com/acme/app/.*' }
     expect(matches(re, APP)).toBe(true)
-    expect(matches(re, 'https://github.com/acme/app-evil/.github/workflows/release.yml@refs/tags/v1')).toBe(false)
+    expect(
+      matches(re, 'https://github.com/acme/app-evil/.github/workflows/release.yml@refs/tags/v1'),
+    ).toBe(false)
     expect(matches(re, `x${APP}`)).toBe(false)
     expect(matches({ regexp: 'https://github\\.com/acme/app' }, APP)).toBe(false)
   })
@@ -38,7 +49,9 @@ describe('matches', () => {
 
   test('an invalid pattern names the input', () => {
     expect(() => compilePattern('(', 'certificate-identity-regexp')).toThrow(InputError)
-    expect(() => compilePattern('(', 'certificate-identity-regexp')).toThrow(/`certificate-identity-regexp`/)
+    expect(() => compilePattern('(', 'certificate-identity-regexp')).toThrow(
+      /`certificate-identity-regexp`/,
+    )
   })
 
   test('RE2 has no catastrophic backtracking (a backtracking engine would not finish this)', () => {
@@ -54,19 +67,28 @@ describe('identityMismatch', () => {
   })
 
   test('a wrong SAN names expected and actual', () => {
-    const why = identityMismatch(policy, signer('https://github.com/acme/app-evil/x.yml@refs/heads/main'))
+    const why = identityMismatch(
+      policy,
+      signer('https://github.com/acme/app-evil/x.yml@refs/heads/main'),
+    )
     expect(why).toContain('app-evil')
     expect(why).toContain(APP)
   })
 
   test('a wrong issuer names both issuers', () => {
-    expect(identityMismatch(policy, signer(APP, 'https://accounts.google.com'))).toMatch(/accounts\.google\.com.*token\.actions/)
+    expect(identityMismatch(policy, signer(APP, 'https://accounts.google.com'))).toMatch(
+      /accounts\.google\.com.*token\.actions/,
+    )
   })
 
   test('GitHub extension matchers are applied', () => {
     const withRunner = { ...policy, github: { runnerEnvironment: { exact: 'github-hosted' } } }
-    expect(identityMismatch(withRunner, signer(APP, ISSUER, { runnerEnvironment: 'github-hosted' }))).toBeUndefined()
-    expect(identityMismatch(withRunner, signer(APP, ISSUER, { runnerEnvironment: 'self-hosted' }))).toMatch(/self-hosted/)
+    expect(
+      identityMismatch(withRunner, signer(APP, ISSUER, { runnerEnvironment: 'github-hosted' })),
+    ).toBeUndefined()
+    expect(
+      identityMismatch(withRunner, signer(APP, ISSUER, { runnerEnvironment: 'self-hosted' })),
+    ).toMatch(/self-hosted/)
     expect(identityMismatch(withRunner, signer(APP, ISSUER))).toMatch(/runnerEnvironment/)
   })
 

@@ -13,20 +13,41 @@ const statement = (over: Record<string, unknown> = {}) => ({
 describe('readStatement', () => {
   test('reads predicate type, subject digests and predicate', () => {
     const s = readStatement('application/vnd.in-toto+json', payload(statement()))
-    expect(s).toEqual({ predicateType: 'https://slsa.dev/provenance/v1', subjectDigests: [D], predicate: { a: 1 } })
+    expect(s).toEqual({
+      predicateType: 'https://slsa.dev/provenance/v1',
+      subjectDigests: [D],
+      predicate: { a: 1 },
+    })
     expect(() => assertSubject(s, D)).not.toThrow()
   })
 
   test.each([
     ['another payload type', 'text/plain', payload(statement()), /payload type/],
     ['not JSON', 'application/vnd.in-toto+json', Buffer.from('{'), /not JSON/],
-    ['not a statement', 'application/vnd.in-toto+json', payload({ _type: 'x' }), /not an in-toto statement/],
-    ['no predicate type', 'application/vnd.in-toto+json', payload(statement({ predicateType: '' })), /predicate type/],
-    ['no subject', 'application/vnd.in-toto+json', payload(statement({ subject: [] })), /no subject/],
+    [
+      'not a statement',
+      'application/vnd.in-toto+json',
+      payload({ _type: 'x' }),
+      /not an in-toto statement/,
+    ],
+    [
+      'no predicate type',
+      'application/vnd.in-toto+json',
+      payload(statement({ predicateType: '' })),
+      /predicate type/,
+    ],
+    [
+      'no subject',
+      'application/vnd.in-toto+json',
+      payload(statement({ subject: [] })),
+      /no subject/,
+    ],
     [
       'too many subjects',
       'application/vnd.in-toto+json',
-      payload(statement({ subject: Array.from({ length: 1025 }, () => ({ digest: { sha256: 'a' } })) })),
+      payload(
+        statement({ subject: Array.from({ length: 1025 }, () => ({ digest: { sha256: 'a' } })) }),
+      ),
       /more than 1024/,
     ],
   ])('rejects %s', (_name, type, bytes, why) => {
@@ -35,9 +56,15 @@ describe('readStatement', () => {
   })
 
   test('a statement about another digest, or an uppercase form of this one, is not bound', () => {
-    const other = readStatement('application/vnd.in-toto+json', payload(statement({ subject: [{ digest: { sha256: 'ef'.repeat(32) } }] })))
+    const other = readStatement(
+      'application/vnd.in-toto+json',
+      payload(statement({ subject: [{ digest: { sha256: 'ef'.repeat(32) } }] })),
+    )
     expect(() => assertSubject(other, D)).toThrow(/not sha256:cdcd/)
-    const upper = readStatement('application/vnd.in-toto+json', payload(statement({ subject: [{ digest: { sha256: D.slice(7).toUpperCase() } }] })))
+    const upper = readStatement(
+      'application/vnd.in-toto+json',
+      payload(statement({ subject: [{ digest: { sha256: D.slice(7).toUpperCase() } }] })),
+    )
     expect(() => assertSubject(upper, D)).toThrow(StatementError)
   })
 })

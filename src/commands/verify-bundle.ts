@@ -2,7 +2,15 @@ import crypto from 'node:crypto'
 import fs from 'node:fs/promises'
 import { InputError, describe } from '../errors.js'
 import { isDigest } from '../registry/index.js'
-import { assertSubject, identityMismatch, loadTrust, readStatement, verifyBundle, type IdentityPolicy, type PublicGoodLoader } from '../verify/index.js'
+import {
+  assertSubject,
+  identityMismatch,
+  loadTrust,
+  readStatement,
+  verifyBundle,
+  type IdentityPolicy,
+  type PublicGoodLoader,
+} from '../verify/index.js'
 
 export interface VerifyBundleArgs {
   bundle: string
@@ -18,7 +26,10 @@ export interface VerifyBundleArgs {
  * The Sigstore conformance verify protocol: returns undefined on success, else the reason.
  * Throws InputError for unusable arguments.
  */
-export async function verifyBundleCommand(args: VerifyBundleArgs, loadPublicGood: PublicGoodLoader): Promise<string | undefined> {
+export async function verifyBundleCommand(
+  args: VerifyBundleArgs,
+  loadPublicGood: PublicGoodLoader,
+): Promise<string | undefined> {
   const identity = identityFrom(args)
   const trust = await loadTrust({
     ...(args.trustedRoot !== undefined && { trustedRootPath: args.trustedRoot }),
@@ -32,7 +43,10 @@ export async function verifyBundleCommand(args: VerifyBundleArgs, loadPublicGood
     const mismatch = identityMismatch(identity, verified.signer)
     if (mismatch !== undefined) return mismatch
     if ('dsse' in verified.content) {
-      assertSubject(readStatement(verified.content.dsse.payloadType, verified.content.dsse.payload), digest)
+      assertSubject(
+        readStatement(verified.content.dsse.payloadType, verified.content.dsse.payload),
+        digest,
+      )
     }
     return undefined
   } catch (error) {
@@ -43,16 +57,23 @@ export async function verifyBundleCommand(args: VerifyBundleArgs, loadPublicGood
 function identityFrom(args: VerifyBundleArgs): IdentityPolicy {
   if (args.key !== undefined) return { publicKey: true }
   if (args.certificateIdentity === undefined || args.certificateOidcIssuer === undefined) {
-    throw new InputError('verify-bundle needs --certificate-identity and --certificate-oidc-issuer, or --key.')
+    throw new InputError(
+      'verify-bundle needs --certificate-identity and --certificate-oidc-issuer, or --key.',
+    )
   }
-  return { subjectAlternativeName: { exact: args.certificateIdentity }, issuer: { exact: args.certificateOidcIssuer } }
+  return {
+    subjectAlternativeName: { exact: args.certificateIdentity },
+    issuer: { exact: args.certificateOidcIssuer },
+  }
 }
 
 async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8')) as unknown
   } catch (error) {
-    throw new InputError(`--bundle ${file} cannot be read as JSON: ${describe(error)}`, { cause: error })
+    throw new InputError(`--bundle ${file} cannot be read as JSON: ${describe(error)}`, {
+      cause: error,
+    })
   }
 }
 

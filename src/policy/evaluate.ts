@@ -26,22 +26,40 @@ function evaluateOne(requirement: Requirement, evidence: CheckedEvidence[]): Fin
   const expected = `${describeWanted(requirement)} signed by ${requirement.identities.map(describeIdentity).join(' or ')}`
   const candidates = evidence.filter((e) => e.verified && fits(requirement, e))
   const accepted = candidates.find((e) =>
-    requirement.identities.some((identity) => e.signer && identityMismatch(identity, e.signer) === undefined),
+    requirement.identities.some(
+      (identity) => e.signer && identityMismatch(identity, e.signer) === undefined,
+    ),
   )
   if (accepted) {
-    return { requirement: requirement.name, status: 'pass', expected, actual: `${describeEvidence(accepted)}` }
+    return {
+      requirement: requirement.name,
+      status: 'pass',
+      expected,
+      actual: `${describeEvidence(accepted)}`,
+    }
   }
   const status = requirement.required ? 'fail' : 'warn'
   if (candidates.length > 0) {
-    const reasons = candidates.map((e) => `${describeEvidence(e)}, but ${mismatches(requirement, e)}`)
+    const reasons = candidates.map(
+      (e) => `${describeEvidence(e)}, but ${mismatches(requirement, e)}`,
+    )
     return { requirement: requirement.name, status, expected, actual: reasons.join('; ') }
   }
-  return { requirement: requirement.name, status, expected, actual: describeAbsence(requirement, evidence) }
+  return {
+    requirement: requirement.name,
+    status,
+    expected,
+    actual: describeAbsence(requirement, evidence),
+  }
 }
 
 function fits(requirement: Requirement, e: CheckedEvidence): boolean {
   if (requirement.kind === 'signature') return e.kind === 'signature'
-  return e.kind === 'attestation' && e.predicateType !== undefined && requirement.predicateTypes.includes(e.predicateType)
+  return (
+    e.kind === 'attestation' &&
+    e.predicateType !== undefined &&
+    requirement.predicateTypes.includes(e.predicateType)
+  )
 }
 
 function describeWanted(requirement: Requirement): string {
@@ -51,12 +69,16 @@ function describeWanted(requirement: Requirement): string {
 
 function describeEvidence(e: CheckedEvidence): string {
   const what = e.kind === 'signature' ? 'signature' : `${e.predicateType ?? 'unknown'} attestation`
-  const by = e.signer?.publicKey ? 'the configured key' : `"${e.signer?.subjectAlternativeName ?? '(no identity)'}" (issuer "${e.signer?.issuer ?? '(none)'}")`
+  const by = e.signer?.publicKey
+    ? 'the configured key'
+    : `"${e.signer?.subjectAlternativeName ?? '(no identity)'}" (issuer "${e.signer?.issuer ?? '(none)'}")`
   return `${what} signed by ${by} at ${e.location}`
 }
 
 function mismatches(requirement: Requirement, e: CheckedEvidence): string {
-  const reasons = requirement.identities.map((identity) => (e.signer ? identityMismatch(identity, e.signer) : 'no signer'))
+  const reasons = requirement.identities.map((identity) =>
+    e.signer ? identityMismatch(identity, e.signer) : 'no signer',
+  )
   return [...new Set(reasons)].join(' and ')
 }
 
@@ -66,13 +88,19 @@ function describeAbsence(requirement: Requirement, evidence: CheckedEvidence[]):
   const parts: string[] = []
   const verified = evidence.filter((e) => e.verified)
   if (verified.length > 0) {
-    const types = [...new Set(verified.map((e) => (e.kind === 'signature' ? 'signature' : e.predicateType)))]
+    const types = [
+      ...new Set(verified.map((e) => (e.kind === 'signature' ? 'signature' : e.predicateType))),
+    ]
     parts.push(`verified: ${types.join(', ')}`)
   }
   const failed = evidence.filter((e) => !e.verified && e.signed)
-  for (const e of failed.slice(0, 5)) parts.push(`not verified (${e.error ?? 'unknown reason'}) at ${e.location}`)
+  for (const e of failed.slice(0, 5))
+    parts.push(`not verified (${e.error ?? 'unknown reason'}) at ${e.location}`)
   const unsigned = evidence.filter((e) => !e.signed)
   if (unsigned.length > 0) parts.push(`${unsigned.length} unsigned or unreadable piece(s)`)
-  const kind = requirement.kind === 'signature' ? 'no verified image signature' : 'no verified attestation of that type'
+  const kind =
+    requirement.kind === 'signature'
+      ? 'no verified image signature'
+      : 'no verified attestation of that type'
   return `${kind}; present: ${parts.join('; ')}`
 }

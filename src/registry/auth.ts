@@ -36,7 +36,11 @@ const TOKEN_SERVICE_HOSTS: Record<string, string> = {
  * only on the registry's own insecure origin; private addresses only when they are the registry.
  * Returns whether the registry's credentials may go there (same host, or its known token service).
  */
-export function checkRealm(realm: string, registryUrl: URL, ctx: HttpContext): {
+export function checkRealm(
+  realm: string,
+  registryUrl: URL,
+  ctx: HttpContext,
+): {
   url: URL
   mayReceiveCredentials: boolean
 } {
@@ -44,31 +48,48 @@ export function checkRealm(realm: string, registryUrl: URL, ctx: HttpContext): {
   try {
     url = new URL(realm)
   } catch (error) {
-    throw new GateError('REGISTRY_PROTOCOL', 'the registry named a malformed token realm', { cause: error })
+    throw new GateError('REGISTRY_PROTOCOL', 'the registry named a malformed token realm', {
+      cause: error,
+    })
   }
   const sameOrigin = url.origin === registryUrl.origin
   const https = url.protocol === 'https:'
   const insecureSame = url.protocol === 'http:' && sameOrigin && ctx.insecureHosts.has(url.host)
   if (!https && !insecureSame) {
-    throw new GateError('INSECURE_TRANSPORT', `refused the token realm at ${url.host}: it is not HTTPS`)
+    throw new GateError(
+      'INSECURE_TRANSPORT',
+      `refused the token realm at ${url.host}: it is not HTTPS`,
+    )
   }
   if (!sameOrigin && isPrivateHost(url.hostname)) {
-    throw new GateError('INSECURE_TRANSPORT', `refused the token realm at ${url.host}: a private address`)
+    throw new GateError(
+      'INSECURE_TRANSPORT',
+      `refused the token realm at ${url.host}: a private address`,
+    )
   }
   const mayReceiveCredentials =
-    url.hostname === registryUrl.hostname || TOKEN_SERVICE_HOSTS[registryUrl.hostname] === url.hostname
+    url.hostname === registryUrl.hostname ||
+    TOKEN_SERVICE_HOSTS[registryUrl.hostname] === url.hostname
   return { url, mayReceiveCredentials }
 }
 
 /** Loopback, private, link-local and unspecified literal addresses (no DNS is done here). */
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (host === 'localhost' || host === '::1' || host === '::' || host.startsWith('fe80:')) return true
+  if (host === 'localhost' || host === '::1' || host === '::' || host.startsWith('fe80:'))
+    return true
   if (/^f[cd][0-9a-f]{2}:/.test(host)) return true
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)
   if (!v4) return false
   const [a, b] = [Number(v4[1]), Number(v4[2])]
-  return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)
+  return (
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168)
+  )
 }
 
 /** Fetches a bearer token for `scope` (`repository:<name>:pull`) from a validated realm. */
@@ -80,9 +101,11 @@ export async function fetchToken(
   credentials: Credentials | undefined,
 ): Promise<string> {
   const realm = challenge.params['realm']
-  if (realm === undefined) throw new GateError('REGISTRY_PROTOCOL', 'the bearer challenge has no realm')
+  if (realm === undefined)
+    throw new GateError('REGISTRY_PROTOCOL', 'the bearer challenge has no realm')
   const { url, mayReceiveCredentials } = checkRealm(realm, registryUrl, ctx)
-  if (challenge.params['service'] !== undefined) url.searchParams.set('service', challenge.params['service'])
+  if (challenge.params['service'] !== undefined)
+    url.searchParams.set('service', challenge.params['service'])
   url.searchParams.set('scope', scope)
   const authorization =
     credentials && mayReceiveCredentials ? basicAuthorization(credentials) : undefined
@@ -99,7 +122,9 @@ export async function fetchToken(
     const json = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>
     token = json['token'] ?? json['access_token']
   } catch (error) {
-    throw new GateError('REGISTRY_PROTOCOL', 'the token service did not answer JSON', { cause: error })
+    throw new GateError('REGISTRY_PROTOCOL', 'the token service did not answer JSON', {
+      cause: error,
+    })
   }
   if (typeof token !== 'string' || token === '') {
     throw new GateError('REGISTRY_PROTOCOL', 'the token service answered without a token')

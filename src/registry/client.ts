@@ -66,7 +66,10 @@ export class RegistryClient {
       ? await this.manifest(ref, ref.digest)
       : await this.manifestByTag(ref, target)
     if (manifest === undefined) {
-      throw new GateError('REGISTRY_NOT_FOUND', `${ref.registry}/${ref.repository}:${target} was not found`)
+      throw new GateError(
+        'REGISTRY_NOT_FOUND',
+        `${ref.registry}/${ref.repository}:${target} was not found`,
+      )
     }
     return { digest: manifest.digest, mediaType: manifest.mediaType }
   }
@@ -77,7 +80,8 @@ export class RegistryClient {
     let cached = this.manifests.get(key)
     if (cached === undefined) {
       cached = this.fetchManifest(repo, digest, digest).then((m) => {
-        if (m === undefined) throw new GateError('REGISTRY_NOT_FOUND', `manifest ${digest} was not found`)
+        if (m === undefined)
+          throw new GateError('REGISTRY_NOT_FOUND', `manifest ${digest} was not found`)
         return m
       })
       this.manifests.set(key, cached)
@@ -92,17 +96,28 @@ export class RegistryClient {
   }
 
   /** Fetches a blob by digest, capped at `maxBytes` (default: the `max-blob-size` input). */
-  async blob(repo: Repository, descriptor: Pick<Descriptor, 'digest' | 'size'>, maxBytes?: number): Promise<Buffer> {
+  async blob(
+    repo: Repository,
+    descriptor: Pick<Descriptor, 'digest' | 'size'>,
+    maxBytes?: number,
+  ): Promise<Buffer> {
     const limit = maxBytes ?? this.options.maxBlobBytes
     const { digest, size } = descriptor
-    if (!isDigest(digest)) throw new GateError('REGISTRY_PROTOCOL', `blob digest ${safe(digest)} is not sha256`)
+    if (!isDigest(digest))
+      throw new GateError('REGISTRY_PROTOCOL', `blob digest ${safe(digest)} is not sha256`)
     if (!Number.isSafeInteger(size) || size < 0 || size > limit) {
-      throw new GateError('LIMIT_EXCEEDED', `blob ${digest} declares ${safe(size)} bytes; the limit is ${limit}`)
+      throw new GateError(
+        'LIMIT_EXCEEDED',
+        `blob ${digest} declares ${safe(size)} bytes; the limit is ${limit}`,
+      )
     }
     const res = await this.get(repo, `blobs/${digest}`, { maxBytes: limit })
     if (res.status !== 200) throw statusError(`blob ${digest}`, res)
     if (res.digest !== digest) {
-      throw new GateError('DIGEST_MISMATCH', `blob ${digest} arrived with content hashing to ${res.digest}`)
+      throw new GateError(
+        'DIGEST_MISMATCH',
+        `blob ${digest} arrived with content hashing to ${res.digest}`,
+      )
     }
     return res.body
   }
@@ -116,7 +131,8 @@ export class RegistryClient {
       maxBytes: LIMITS.manifestBytes,
       accept: MediaType.ociIndex,
     })
-    const isIndex = (first.headers.get('content-type') ?? '').split(';')[0]!.trim() === MediaType.ociIndex
+    const isIndex =
+      (first.headers.get('content-type') ?? '').split(';')[0]!.trim() === MediaType.ociIndex
     if (first.status === 200 && isIndex) {
       return { descriptors: await this.referrerPages(repo, first), via: 'api' }
     }
@@ -132,27 +148,42 @@ export class RegistryClient {
     const seen = new Set<string>([first.url])
     let page: HttpResponse | undefined = first
     for (let pages = 1; page !== undefined; pages++) {
-      descriptors.push(...descriptorsOf(parseJson<ManifestJson>(page.body, 'referrers page').manifests))
+      descriptors.push(
+        ...descriptorsOf(parseJson<ManifestJson>(page.body, 'referrers page').manifests),
+      )
       if (descriptors.length > LIMITS.referrerDescriptors) {
         throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.referrerDescriptors} referrers`)
       }
       const next = nextLink(page.headers.get('link'), page.url)
       if (next === undefined) break
       if (pages >= LIMITS.referrerPages) {
-        throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.referrerPages} pages of referrers`)
+        throw new GateError(
+          'LIMIT_EXCEEDED',
+          `more than ${LIMITS.referrerPages} pages of referrers`,
+        )
       }
       // Follow pages only on the registry's own origin, and never the same page twice.
       if (new URL(next).origin !== new URL(first.url).origin || seen.has(next)) {
-        throw new GateError('REGISTRY_PROTOCOL', 'a referrers Link header points elsewhere or loops')
+        throw new GateError(
+          'REGISTRY_PROTOCOL',
+          'a referrers Link header points elsewhere or loops',
+        )
       }
       seen.add(next)
-      page = await this.getUrl(repo, next, { maxBytes: LIMITS.manifestBytes, accept: MediaType.ociIndex })
+      page = await this.getUrl(repo, next, {
+        maxBytes: LIMITS.manifestBytes,
+        accept: MediaType.ociIndex,
+      })
       if (page.status !== 200) throw statusError('a referrers page', page)
     }
     return descriptors
   }
 
-  private async fetchManifest(repo: Repository, reference: string, expected: Digest | undefined): Promise<Manifest | undefined> {
+  private async fetchManifest(
+    repo: Repository,
+    reference: string,
+    expected: Digest | undefined,
+  ): Promise<Manifest | undefined> {
     const res = await this.get(repo, `manifests/${reference}`, {
       maxBytes: LIMITS.manifestBytes,
       accept: MANIFEST_ACCEPT,
@@ -160,10 +191,14 @@ export class RegistryClient {
     if (res.status === 404) return undefined
     if (res.status !== 200) throw statusError(`manifest ${reference}`, res)
     if (expected !== undefined && res.digest !== expected) {
-      throw new GateError('DIGEST_MISMATCH', `manifest ${expected} arrived with content hashing to ${res.digest}`)
+      throw new GateError(
+        'DIGEST_MISMATCH',
+        `manifest ${expected} arrived with content hashing to ${res.digest}`,
+      )
     }
     const json = parseJson<ManifestJson>(res.body, `manifest ${reference}`)
-    const mediaType = json.mediaType ?? (res.headers.get('content-type') ?? '').split(';')[0]!.trim()
+    const mediaType =
+      json.mediaType ?? (res.headers.get('content-type') ?? '').split(';')[0]!.trim()
     return { digest: res.digest, mediaType, bytes: res.body, json }
   }
 
@@ -203,7 +238,13 @@ export class RegistryClient {
     if (challenge?.scheme === 'basic' && credentials) {
       res = await request(basicAuthorization(credentials))
     } else if (challenge?.scheme === 'bearer') {
-      const token = fetchToken(this.options.http, challenge, scope, new URL(this.baseUrl(repo)), credentials)
+      const token = fetchToken(
+        this.options.http,
+        challenge,
+        scope,
+        new URL(this.baseUrl(repo)),
+        credentials,
+      )
       this.tokens.set(key, token)
       token.catch(() => this.tokens.delete(key))
       const value = await token
@@ -211,7 +252,10 @@ export class RegistryClient {
       res = await request(`Bearer ${value}`)
     }
     if (res.status === 401) {
-      throw new GateError('REGISTRY_UNAUTHORIZED', `${repo.registry} refused access to ${repo.repository} (HTTP 401)`)
+      throw new GateError(
+        'REGISTRY_UNAUTHORIZED',
+        `${repo.registry} refused access to ${repo.repository} (HTTP 401)`,
+      )
     }
     return res
   }
@@ -244,14 +288,20 @@ function descriptorsOf(list: unknown): Descriptor[] {
   if (!Array.isArray(list)) return []
   return list.filter(
     (d): d is Descriptor =>
-      typeof d === 'object' && d !== null && typeof d.mediaType === 'string' && typeof d.digest === 'string' && isDigest(d.digest) && Number.isSafeInteger(d.size),
+      typeof d === 'object' &&
+      d !== null &&
+      typeof d.mediaType === 'string' &&
+      typeof d.digest === 'string' &&
+      isDigest(d.digest) &&
+      Number.isSafeInteger(d.size),
   )
 }
 
 function parseJson<T>(body: Buffer, what: string): T {
   try {
     const value = JSON.parse(body.toString('utf8')) as unknown
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object')
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('not an object')
     return value as T
   } catch (error) {
     throw new GateError('REGISTRY_PROTOCOL', `${what} is not a JSON object`, { cause: error })
@@ -259,7 +309,12 @@ function parseJson<T>(body: Buffer, what: string): T {
 }
 
 function statusError(what: string, res: HttpResponse): GateError {
-  const code = res.status === 404 ? 'REGISTRY_NOT_FOUND' : res.status === 401 || res.status === 403 ? 'REGISTRY_UNAUTHORIZED' : 'REGISTRY_HTTP'
+  const code =
+    res.status === 404
+      ? 'REGISTRY_NOT_FOUND'
+      : res.status === 401 || res.status === 403
+        ? 'REGISTRY_UNAUTHORIZED'
+        : 'REGISTRY_HTTP'
   return new GateError(code, `reading ${what} failed with HTTP ${res.status}`)
 }
 

@@ -74,8 +74,13 @@ function findAuthKeyValue<T>(map: Record<string, T> | undefined, registry: strin
 
 /** `https://index.docker.io/v1/` → `docker.io`; strips scheme and path, keeps the port. */
 export function canonicalConfigHost(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0]!.toLowerCase()
-  return ['index.docker.io', 'registry-1.docker.io', 'docker.io'].includes(host) ? 'docker.io' : host
+  const host = key
+    .replace(/^[a-z]+:\/\//i, '')
+    .split('/')[0]!
+    .toLowerCase()
+  return ['index.docker.io', 'registry-1.docker.io', 'docker.io'].includes(host)
+    ? 'docker.io'
+    : host
 }
 
 function fromAuthEntry(
@@ -89,7 +94,10 @@ function fromAuthEntry(
   const decoded = Buffer.from(entry.auth, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   if (colon < 0) {
-    throw new GateError('CREDENTIALS', `the docker config entry for ${registry} is not user:password`)
+    throw new GateError(
+      'CREDENTIALS',
+      `the docker config entry for ${registry} is not user:password`,
+    )
   }
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
 }
@@ -101,7 +109,10 @@ async function fromHelper(
 ): Promise<Credentials | undefined> {
   // The helper name becomes part of a command name: allow only a plain word.
   if (!HELPER_NAME_RE.test(helper)) {
-    throw new GateError('CREDENTIALS', `the docker credential helper name for ${registry} is not valid`)
+    throw new GateError(
+      'CREDENTIALS',
+      `the docker credential helper name for ${registry} is not valid`,
+    )
   }
   const serverUrl = registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry
   const stdout = await sources.runHelper(helper, serverUrl)
@@ -110,7 +121,9 @@ async function fromHelper(
   try {
     parsed = JSON.parse(stdout) as typeof parsed
   } catch (error) {
-    throw new GateError('CREDENTIALS', `docker-credential-${helper} did not answer JSON`, { cause: error })
+    throw new GateError('CREDENTIALS', `docker-credential-${helper} did not answer JSON`, {
+      cause: error,
+    })
   }
   if (typeof parsed.Secret !== 'string' || parsed.Secret === '') return undefined
   sources.onSecret(parsed.Secret)
@@ -119,7 +132,10 @@ async function fromHelper(
 }
 
 async function readDockerConfig(dir: string | undefined): Promise<DockerConfig> {
-  const file = path.join(dir ?? process.env['DOCKER_CONFIG'] ?? path.join(os.homedir(), '.docker'), 'config.json')
+  const file = path.join(
+    dir ?? process.env['DOCKER_CONFIG'] ?? path.join(os.homedir(), '.docker'),
+    'config.json',
+  )
   let text: string
   try {
     text = await fs.readFile(file, 'utf8')

@@ -69,7 +69,12 @@ async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<Http
       ctx.deadline,
       AbortSignal.timeout(ctx.requestTimeoutMs ?? LIMITS.requestTimeoutMs),
     ])
-    const res = await ctx.fetch(url, { method: req.method ?? 'GET', headers, redirect: 'manual', signal })
+    const res = await ctx.fetch(url, {
+      method: req.method ?? 'GET',
+      headers,
+      redirect: 'manual',
+      signal,
+    })
     const location = res.headers.get('location')
     if (res.status >= 300 && res.status < 400 && location !== null) {
       await res.body?.cancel()

@@ -1,4 +1,11 @@
-export { RegistryClient, type Descriptor, type Manifest, type ManifestJson, type Referrers, type Repository } from './client.js'
+export {
+  RegistryClient,
+  type Descriptor,
+  type Manifest,
+  type ManifestJson,
+  type Referrers,
+  type Repository,
+} from './client.js'
 export { credentialResolver, type CredentialSources } from './credentials.js'
 export type { HttpContext, Fetch } from './http.js'
 export { MediaType, Annotation, isIndexType } from './media-types.js'

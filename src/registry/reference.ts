@@ -26,7 +26,9 @@ export function isDigest(value: string): value is Digest {
 export function parseReference(value: string, input = 'image'): ImageRef {
   const text = value.trim()
   const fail = (why: string): never => {
-    throw new InputError(`The \`${input}\` input ${quoteIfSafe(text)} is not a valid image reference: ${why}.`)
+    throw new InputError(
+      `The \`${input}\` input ${quoteIfSafe(text)} is not a valid image reference: ${why}.`,
+    )
   }
   if (text === '') fail('it is empty')
   // `user:pass@host/…` is refused and never echoed (security catalog T65).
@@ -87,5 +89,7 @@ export function digestTag(digest: Digest, suffix = ''): string {
 
 // Echo the input only when it cannot carry a secret or a control character.
 function quoteIfSafe(text: string): string {
-  return /^[\w./:@-]{1,300}$/.test(text) && !USERINFO_RE.test(text) ? `"${text}"` : '(value not shown)'
+  return /^[\w./:@-]{1,300}$/.test(text) && !USERINFO_RE.test(text)
+    ? `"${text}"`
+    : '(value not shown)'
 }

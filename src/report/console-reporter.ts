@@ -8,8 +8,15 @@ const MARK = { pass: '✔', fail: '✘', warn: '!', error: '!' } as const
 export function renderConsole(result: GateResult): string {
   const lines: string[] = []
   for (const image of result.images) {
-    const state = image.verdict === 'pass' ? 'verified' : image.verdict === 'fail' ? 'policy not met' : 'could not check'
-    lines.push(`${MARK[image.verdict]} ${plain(image.reference)}${image.digest ? ` (${image.digest})` : ''}: ${state}`)
+    const state =
+      image.verdict === 'pass'
+        ? 'verified'
+        : image.verdict === 'fail'
+          ? 'policy not met'
+          : 'could not check'
+    lines.push(
+      `${MARK[image.verdict]} ${plain(image.reference)}${image.digest ? ` (${image.digest})` : ''}: ${state}`,
+    )
     if (image.error) lines.push(`    ${plain(image.error.message)}`)
     for (const f of image.findings) {
       lines.push(`  ${MARK[f.status]} ${plain(f.requirement)}`)
@@ -26,12 +33,20 @@ export function renderConsole(result: GateResult): string {
 function evidenceLine(e: CheckedEvidence): string {
   const mark = e.verified ? '✔' : e.signed ? '✘' : '-'
   const type = e.predicateType ?? e.claimedPredicateType ?? e.mediaType ?? 'unknown'
-  const who = e.signer?.publicKey ? ' by public key' : e.signer?.subjectAlternativeName ? ` by ${e.signer.subjectAlternativeName}` : ''
+  const who = e.signer?.publicKey
+    ? ' by public key'
+    : e.signer?.subjectAlternativeName
+      ? ` by ${e.signer.subjectAlternativeName}`
+      : ''
   const why = e.error ? `: ${e.error}` : ''
   return plain(`${mark} ${e.kind} ${type}${who} at ${e.location}${why}`)
 }
 
 /** Writes the result to stdout, as text or as the result JSON. */
-export function writeConsole(result: GateResult, json: boolean, out: NodeJS.WritableStream = process.stdout): void {
+export function writeConsole(
+  result: GateResult,
+  json: boolean,
+  out: NodeJS.WritableStream = process.stdout,
+): void {
   out.write(json ? toResultJson(result) : renderConsole(result))
 }

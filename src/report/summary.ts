@@ -42,7 +42,10 @@ function renderFindings(findings: Finding[]): string[] {
   return [
     '| | Requirement | Expected | Actual |',
     '|---|---|---|---|',
-    ...findings.map((f) => `| ${STATUS_ICON[f.status]} | ${md(f.requirement)} | ${md(f.expected)} | ${md(f.actual)} |`),
+    ...findings.map(
+      (f) =>
+        `| ${STATUS_ICON[f.status]} | ${md(f.requirement)} | ${md(f.expected)} | ${md(f.actual)} |`,
+    ),
   ]
 }
 
@@ -68,7 +71,10 @@ function signer(e: CheckedEvidence): string {
 
 function logText(e: CheckedEvidence): string {
   return e.tlog
-    .map((t) => `#${t.logIndex}${t.integratedTime ? ` at ${new Date(Number(t.integratedTime) * 1000).toISOString()}` : ''}`)
+    .map(
+      (t) =>
+        `#${t.logIndex}${t.integratedTime ? ` at ${new Date(Number(t.integratedTime) * 1000).toISOString()}` : ''}`,
+    )
     .join(', ')
 }
 
@@ -76,6 +82,9 @@ function logText(e: CheckedEvidence): string {
 function truncate(text: string): string {
   const bytes = Buffer.byteLength(text)
   if (bytes <= LIMITS.summaryBytes) return text
-  const cut = Buffer.from(text).subarray(0, LIMITS.summaryBytes - 200).toString('utf8').replace(/[^\n]*$/, '')
+  const cut = Buffer.from(text)
+    .subarray(0, LIMITS.summaryBytes - 200)
+    .toString('utf8')
+    .replace(/[^\n]*$/, '')
   return `${cut}\n\n_Summary cut: ${bytes - Buffer.byteLength(cut)} more bytes are in the result JSON._\n`
 }

@@ -10,7 +10,11 @@ export type { Source, SourceContext, Subject } from './types.js'
 export const ALL_SOURCES: readonly Source[] = [referrersSource]
 
 /** Reads every source for one image in parallel; more candidates than the cap fail closed (T44). */
-export async function collectEvidence(subject: Subject, ctx: SourceContext, sources = ALL_SOURCES): Promise<Evidence[]> {
+export async function collectEvidence(
+  subject: Subject,
+  ctx: SourceContext,
+  sources = ALL_SOURCES,
+): Promise<Evidence[]> {
   const found = (await Promise.all(sources.map((source) => source.collect(subject, ctx)))).flat()
   const signed = found.filter((e) => e.bundle !== undefined || e.error !== undefined)
   if (signed.length > LIMITS.evidencePerImage) {

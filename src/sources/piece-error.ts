@@ -1,7 +1,12 @@
 import { GateError } from '../errors.js'
 
 // Codes that mean "this one piece is bad"; anything else means the registry could not be read.
-const PIECE_CODES = new Set(['DIGEST_MISMATCH', 'REGISTRY_NOT_FOUND', 'REGISTRY_PROTOCOL', 'LIMIT_EXCEEDED'])
+const PIECE_CODES = new Set([
+  'DIGEST_MISMATCH',
+  'REGISTRY_NOT_FOUND',
+  'REGISTRY_PROTOCOL',
+  'LIMIT_EXCEEDED',
+])
 
 /**
  * Turns a failure to read one piece of evidence into its reason, so the piece is reported as

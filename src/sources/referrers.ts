@@ -13,11 +13,18 @@ export const referrersSource: Source = {
   async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const { descriptors, via } = await ctx.registry.referrers(subject.repository, subject.digest)
     const where = via === 'api' ? 'referrers API' : `fallback tag ${digestTag(subject.digest)}`
-    return mapLimit(descriptors, ctx.concurrency, (descriptor) => readReferrer(descriptor, where, subject, ctx))
+    return mapLimit(descriptors, ctx.concurrency, (descriptor) =>
+      readReferrer(descriptor, where, subject, ctx),
+    )
   },
 }
 
-async function readReferrer(descriptor: Descriptor, where: string, subject: Subject, ctx: SourceContext): Promise<Evidence> {
+async function readReferrer(
+  descriptor: Descriptor,
+  where: string,
+  subject: Subject,
+  ctx: SourceContext,
+): Promise<Evidence> {
   // Filter client-side whatever the registry claims (OCI-Filters-Applied may be a lie).
   const artifactType = descriptor.artifactType
   const evidence: Evidence = {
@@ -40,7 +47,9 @@ async function readReferrer(descriptor: Descriptor, where: string, subject: Subj
     }
     const bytes = await ctx.registry.blob(subject.repository, layer)
     const bundle = parseJson(bytes)
-    return bundle === undefined ? { ...evidence, error: 'the bundle layer is not JSON' } : { ...evidence, bundle }
+    return bundle === undefined
+      ? { ...evidence, error: 'the bundle layer is not JSON' }
+      : { ...evidence, bundle }
   } catch (error) {
     return { ...evidence, error: pieceFailure(error) }
   }
@@ -54,7 +63,9 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-function claimedPredicate(annotations: Record<string, string> | undefined): Pick<Evidence, 'claimedPredicateType'> {
+function claimedPredicate(
+  annotations: Record<string, string> | undefined,
+): Pick<Evidence, 'claimedPredicateType'> {
   const value = annotations?.[Annotation.bundlePredicateType]
   return typeof value === 'string' ? { claimedPredicateType: value } : {}
 }

@@ -34,11 +34,15 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
   const bundle = parseBundle(json)
   assertNoRootInChain(bundle, trust)
   if (bundle.content.$case === 'messageSignature' && artifact === undefined) {
-    throw new BundleError('a message-signature bundle needs the signed bytes, which are not available')
+    throw new BundleError(
+      'a message-signature bundle needs the signed bytes, which are not available',
+    )
   }
   if (trust.keyed !== (bundle.verificationMaterial.content.$case === 'publicKey')) {
     throw new BundleError(
-      trust.keyed ? 'it is signed with a certificate, but a public key was required' : 'it is signed with a key, but no public-key was given',
+      trust.keyed
+        ? 'it is signed with a certificate, but a public key was required'
+        : 'it is signed with a key, but no public-key was given',
     )
   }
   const verifier = new Verifier(trust.material)
@@ -52,11 +56,17 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
     signer: signerSummary(signer),
     tlog: bundle.verificationMaterial.tlogEntries.map((e) => ({
       logIndex: e.logIndex,
-      ...(e.integratedTime !== '0' && e.integratedTime !== '' && { integratedTime: e.integratedTime }),
+      ...(e.integratedTime !== '0' &&
+        e.integratedTime !== '' && { integratedTime: e.integratedTime }),
     })),
     content:
       bundle.content.$case === 'dsseEnvelope'
-        ? { dsse: { payloadType: bundle.content.dsseEnvelope.payloadType, payload: bundle.content.dsseEnvelope.payload } }
+        ? {
+            dsse: {
+              payloadType: bundle.content.dsseEnvelope.payloadType,
+              payload: bundle.content.dsseEnvelope.payload,
+            },
+          }
         : { message: true },
   }
 }
@@ -67,12 +77,18 @@ function parseBundle(json: unknown): Bundle {
   }
   const mediaType = (json as { mediaType?: unknown }).mediaType
   if (typeof mediaType !== 'string' || !BUNDLE_MEDIA_TYPES.has(mediaType)) {
-    throw new BundleError(`unsupported bundle media type ${JSON.stringify(String(mediaType)).slice(0, 120)}`)
+    throw new BundleError(
+      `unsupported bundle media type ${JSON.stringify(String(mediaType)).slice(0, 120)}`,
+    )
   }
   const material = (json as { verificationMaterial?: Record<string, unknown> }).verificationMaterial
   const count = (value: unknown): number => (Array.isArray(value) ? value.length : 0)
-  const timestamps = (material?.['timestampVerificationData'] as Record<string, unknown> | undefined)?.['rfc3161Timestamps']
-  const chain = (material?.['x509CertificateChain'] as Record<string, unknown> | undefined)?.['certificates']
+  const timestamps = (
+    material?.['timestampVerificationData'] as Record<string, unknown> | undefined
+  )?.['rfc3161Timestamps']
+  const chain = (material?.['x509CertificateChain'] as Record<string, unknown> | undefined)?.[
+    'certificates'
+  ]
   if (count(material?.['tlogEntries']) > LIMITS.tlogEntriesPerBundle) {
     throw new BundleError(`the bundle has more than ${LIMITS.tlogEntriesPerBundle} log entries`)
   }

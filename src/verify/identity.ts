@@ -25,7 +25,9 @@ export function compilePattern(pattern: string, input: string): RE2JS {
   const cached = compiled.get(pattern)
   if (cached) return cached
   if (pattern.length > LIMITS.identityChars) {
-    throw new InputError(`The \`${input}\` input is longer than ${LIMITS.identityChars} characters.`)
+    throw new InputError(
+      `The \`${input}\` input is longer than ${LIMITS.identityChars} characters.`,
+    )
   }
   try {
     const re = RE2JS.compile(pattern)
@@ -47,7 +49,10 @@ export function matches(matcher: StringMatcher, value: string | undefined): bool
 }
 
 /** Returns why `signer` is not `policy`, or undefined when it is. */
-export function identityMismatch(policy: IdentityPolicy, signer: SignerSummary): string | undefined {
+export function identityMismatch(
+  policy: IdentityPolicy,
+  signer: SignerSummary,
+): string | undefined {
   if ('publicKey' in policy) {
     return signer.publicKey ? undefined : 'it was signed with a certificate, not the configured key'
   }

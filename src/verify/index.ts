@@ -5,7 +5,12 @@ import type { Trust } from './trust.js'
 
 export { loadTrust, parseTrustedRoot, type Trust, type PublicGoodLoader } from './trust.js'
 export { verifyBundle, BundleError } from './bundle.js'
-export { readStatement, assertSubject, COSIGN_SIGN_PREDICATE, INTOTO_PAYLOAD_TYPE } from './statement.js'
+export {
+  readStatement,
+  assertSubject,
+  COSIGN_SIGN_PREDICATE,
+  INTOTO_PAYLOAD_TYPE,
+} from './statement.js'
 export {
   identityMismatch,
   describeIdentity,
@@ -20,16 +25,27 @@ export {
  * failure is recorded on the result with its reason, and `verified` stays false.
  */
 export function checkEvidence(evidence: Evidence, digest: Digest, trust: Trust): CheckedEvidence {
-  const unverified: CheckedEvidence = { ...evidence, kind: 'unknown', signed: false, verified: false, tlog: [] }
+  const unverified: CheckedEvidence = {
+    ...evidence,
+    kind: 'unknown',
+    signed: false,
+    verified: false,
+    tlog: [],
+  }
   if (evidence.error !== undefined) return unverified
   if (evidence.bundle === undefined) return { ...unverified, kind: 'unsigned' }
   const signed = { ...unverified, signed: true }
   try {
     const verified = verifyBundle(evidence.bundle, trust)
     if (!('dsse' in verified.content)) {
-      throw new StatementError('a message signature attached to an image does not name the image digest')
+      throw new StatementError(
+        'a message signature attached to an image does not name the image digest',
+      )
     }
-    const statement = readStatement(verified.content.dsse.payloadType, verified.content.dsse.payload)
+    const statement = readStatement(
+      verified.content.dsse.payloadType,
+      verified.content.dsse.payload,
+    )
     // Bind to the image: the signature is about this digest, or it is about nothing we check.
     assertSubject(statement, digest)
     return {

@@ -6,7 +6,10 @@ export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1'
 
 // in-toto Statement v0.1 and v1 (in-toto/attestation spec/v1/statement.md).
-const STATEMENT_TYPES = new Set(['https://in-toto.io/Statement/v1', 'https://in-toto.io/Statement/v0.1'])
+const STATEMENT_TYPES = new Set([
+  'https://in-toto.io/Statement/v1',
+  'https://in-toto.io/Statement/v0.1',
+])
 
 export interface Statement {
   predicateType: string
@@ -20,7 +23,9 @@ export class StatementError extends Error {}
 /** Decodes a DSSE payload as an in-toto statement, checking its type, shape and bounds. */
 export function readStatement(payloadType: string, payload: Buffer): Statement {
   if (payloadType !== INTOTO_PAYLOAD_TYPE) {
-    throw new StatementError(`the DSSE payload type is "${payloadType}", not ${INTOTO_PAYLOAD_TYPE}`)
+    throw new StatementError(
+      `the DSSE payload type is "${payloadType}", not ${INTOTO_PAYLOAD_TYPE}`,
+    )
   }
   let json: Record<string, unknown>
   try {

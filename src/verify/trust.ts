@@ -38,12 +38,16 @@ export function parseTrustedRoot(text: string, input: string): TrustedRoot {
   try {
     root = TrustedRoot.fromJSON(JSON.parse(text))
   } catch (error) {
-    throw new InputError(`The \`${input}\` input is not a trusted_root.json: ${describe(error)}.`, { cause: error })
+    throw new InputError(`The \`${input}\` input is not a trusted_root.json: ${describe(error)}.`, {
+      cause: error,
+    })
   }
   // sigstore-js treats a missing start as "valid since 1970"; we refuse such a root outright
   // (sigstore-conformance trust-root-tlog-missing-validity-start_fail).
   const keyed = [...root.tlogs, ...root.ctlogs].map((log) => log.publicKey?.validFor?.start)
-  const cas = [...root.certificateAuthorities, ...root.timestampAuthorities].map((ca) => ca.validFor?.start)
+  const cas = [...root.certificateAuthorities, ...root.timestampAuthorities].map(
+    (ca) => ca.validFor?.start,
+  )
   if ([...keyed, ...cas].some((start) => start === undefined)) {
     throw new InputError(`The \`${input}\` input has a key or authority without validFor.start.`)
   }
@@ -62,7 +66,9 @@ async function readInput(file: string, input: string): Promise<string> {
   try {
     return await fs.readFile(file, 'utf8')
   } catch (error) {
-    throw new InputError(`The \`${input}\` input names a file that cannot be read: ${file}.`, { cause: error })
+    throw new InputError(`The \`${input}\` input names a file that cannot be read: ${file}.`, {
+      cause: error,
+    })
   }
 }
 
@@ -70,8 +76,11 @@ async function loadPublicGood(load: PublicGoodLoader): Promise<TrustedRoot> {
   try {
     return await load()
   } catch (error) {
-    throw new TrustError(`Failed to load the Sigstore public-good trusted root through TUF: ${describe(error)}`, {
-      cause: error,
-    })
+    throw new TrustError(
+      `Failed to load the Sigstore public-good trusted root through TUF: ${describe(error)}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
