@@ -11,7 +11,10 @@ export interface ImageRef {
   digest?: Digest
 }
 
-export type SourceId = 'referrers'
+/** Where evidence was read: the `sources` input names these. */
+export type SourceId = 'referrers' | 'cosign-tags' | 'github' | 'buildkit'
+
+export const SOURCE_IDS: readonly SourceId[] = ['referrers', 'cosign-tags', 'github', 'buildkit']
 
 /** Names of the Fulcio GitHub certificate extensions we read (OID 1.3.6.1.4.1.57264.1.N). */
 export type GithubExtensionName =
@@ -49,6 +52,13 @@ export interface Evidence {
   claimedPredicateType?: string
   /** A Sigstore bundle to verify (parsed JSON); absent for unsigned or unreadable evidence. */
   bundle?: unknown
+  /**
+   * The bytes a message-signature bundle signs (a legacy cosign `.sig` simple-signing payload);
+   * its `critical.image.docker-manifest-digest` must then equal the image digest.
+   */
+  signedPayload?: Buffer
+  /** An unsigned in-toto statement (BuildKit attestations): listed, never trusted on its own. */
+  unsignedStatement?: unknown
   /** A problem found while collecting it: the evidence then counts as failed. */
   error?: string
 }

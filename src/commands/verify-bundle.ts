@@ -37,16 +37,17 @@ export async function verifyBundleCommand(
     loadPublicGood,
   })
   const json = await readJson(args.bundle)
-  const { digest, bytes } = await readArtifact(args.artifact)
+  const { digests, bytes } = await readArtifact(args.artifact)
   try {
     const verified = verifyBundle(json, trust, bytes)
     const mismatch = identityMismatch(identity, verified.signer)
     if (mismatch !== undefined) return mismatch
     if ('dsse' in verified.content) {
-      assertSubject(
-        readStatement(verified.content.dsse.payloadType, verified.content.dsse.payload),
-        digest,
+      const statement = readStatement(
+        verified.content.dsse.payloadType,
+        verified.content.dsse.payload,
       )
+      assertSubject(statement, ...digests)
     }
     return undefined
   } catch (error) {
@@ -77,11 +78,13 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-async function readArtifact(value: string): Promise<{ digest: string; bytes?: Buffer }> {
-  if (isDigest(value)) return { digest: value }
+// A file is named by both digests a statement may use; a digest argument by itself.
+async function readArtifact(value: string): Promise<{ digests: string[]; bytes?: Buffer }> {
+  if (isDigest(value) || /^sha512:[a-f0-9]{128}$/.test(value)) return { digests: [value] }
   try {
     const bytes = await fs.readFile(value)
-    return { digest: `sha256:${crypto.createHash('sha256').update(bytes).digest('hex')}`, bytes }
+    const hex = (alg: string): string => crypto.createHash(alg).update(bytes).digest('hex')
+    return { digests: [`sha256:${hex('sha256')}`, `sha512:${hex('sha512')}`], bytes }
   } catch (error) {
     throw new InputError(`The artifact ${value} cannot be read.`, { cause: error })
   }

@@ -1,5 +1,6 @@
 import type { CheckedEvidence, Digest, Evidence } from '../types.js'
 import { BundleError, verifyBundle } from './bundle.js'
+import { assertSimpleSigning } from './simple-signing.js'
 import { COSIGN_SIGN_PREDICATE, StatementError, assertSubject, readStatement } from './statement.js'
 import type { Trust } from './trust.js'
 
@@ -36,11 +37,15 @@ export function checkEvidence(evidence: Evidence, digest: Digest, trust: Trust):
   if (evidence.bundle === undefined) return { ...unverified, kind: 'unsigned' }
   const signed = { ...unverified, signed: true }
   try {
-    const verified = verifyBundle(evidence.bundle, trust)
+    const verified = verifyBundle(evidence.bundle, trust, evidence.signedPayload)
     if (!('dsse' in verified.content)) {
-      throw new StatementError(
-        'a message signature attached to an image does not name the image digest',
-      )
+      // A message signature binds only through the payload it signs (legacy cosign `.sig`).
+      if (evidence.signedPayload === undefined) {
+        throw new StatementError('a message signature on an image does not name the image digest')
+      }
+      assertSimpleSigning(evidence.signedPayload, digest)
+      const { signer, tlog } = verified
+      return { ...signed, kind: 'signature', verified: true, signer, tlog }
     }
     const statement = readStatement(
       verified.content.dsse.payloadType,

@@ -5,6 +5,9 @@ export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 /** cosign v3 signs an image as a DSSE statement with this predicate type. */
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1'
 
+// Subject digests we can bind: images are named by sha256; files (npm packages) may be sha512 only.
+const SUBJECT_ALGORITHMS = ['sha256', 'sha512'] as const
+
 // in-toto Statement v0.1 and v1 (in-toto/attestation spec/v1/statement.md).
 const STATEMENT_TYPES = new Set([
   'https://in-toto.io/Statement/v1',
@@ -47,19 +50,21 @@ export function readStatement(payloadType: string, payload: Buffer): Statement {
     throw new StatementError(`the statement has more than ${LIMITS.subjectsPerStatement} subjects`)
   }
   const subjectDigests = subject.flatMap((s: unknown) => {
-    const sha256 = (s as { digest?: Record<string, unknown> } | null)?.digest?.['sha256']
-    return typeof sha256 === 'string' ? [`sha256:${sha256}`] : []
+    const digests = (s as { digest?: Record<string, unknown> } | null)?.digest ?? {}
+    return SUBJECT_ALGORITHMS.flatMap((alg) =>
+      typeof digests[alg] === 'string' ? [`${alg}:${digests[alg]}`] : [],
+    )
   })
   return { predicateType, subjectDigests, predicate: json['predicate'] }
 }
 
 /**
- * Binds a statement to the image: some subject's sha256 must equal the digest exactly
- * (lowercase hex, no normalisation: security catalog T26).
+ * Binds a statement to its subject: some subject digest must equal one of `digests` exactly
+ * (`alg:hex`, lowercase, no normalisation: security catalog T26). Images pass their one sha256.
  */
-export function assertSubject(statement: Statement, digest: Digest): void {
-  if (!statement.subjectDigests.includes(digest)) {
-    const found = statement.subjectDigests.slice(0, 3).join(', ') || 'no sha256 digest'
-    throw new StatementError(`the statement is about ${found}, not ${digest}`)
+export function assertSubject(statement: Statement, ...digests: Digest[]): void {
+  if (!digests.some((digest) => statement.subjectDigests.includes(digest))) {
+    const found = statement.subjectDigests.slice(0, 3).join(', ') || 'no sha256 or sha512 digest'
+    throw new StatementError(`the statement is about ${found}, not ${digests.join(' or ')}`)
   }
 }
