@@ -43,6 +43,19 @@ describe('parseInputs', () => {
     expect(both.requirements.map((r) => r.kind)).toEqual(['signature', 'attestation'])
   })
 
+  test('sources default to all and can be narrowed', () => {
+    expect([...parseInputs(get(base)).sources]).toEqual([
+      'referrers',
+      'cosign-tags',
+      'github',
+      'buildkit',
+    ])
+    expect([...parseInputs(get({ ...base, sources: 'cosign-tags, referrers' })).sources]).toEqual([
+      'cosign-tags',
+      'referrers',
+    ])
+  })
+
   test('several images, one per line', () => {
     const inputs = parseInputs(get({ ...base, image: 'a/b:1\n\nc/d:2 # comment' }))
     expect(inputs.images.map((i) => i.text)).toEqual(['a/b:1', 'c/d:2'])
@@ -104,6 +117,7 @@ describe('parseInputs', () => {
     ],
     ['a blob cap over the ceiling', { ...base, 'max-blob-size': '512MiB' }, /`max-blob-size`/],
     ['a zero timeout', { ...base, timeout: '0' }, /`timeout`/],
+    ['an unknown source', { ...base, sources: 'referrers,oras' }, /`sources` input names "oras"/],
   ])('rejects %s with one sentence naming the input', (_name, values, message) => {
     expect(() => parseInputs(get(values as Record<string, string>))).toThrow(InputError)
     expect(() => parseInputs(get(values as Record<string, string>))).toThrow(message)

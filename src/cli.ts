@@ -27,6 +27,7 @@ export const INPUT_FLAGS = [
   'max-blob-size',
   'timeout',
   'concurrency',
+  'sources',
 ] as const
 
 const USAGE = `Usage:

@@ -2,7 +2,7 @@ import { InputError } from './errors.js'
 import { LIMITS, MiB } from './limits.js'
 import { predicateTypesFor, type Requirement } from './policy/index.js'
 import { parseReference } from './registry/index.js'
-import type { ImageRef } from './types.js'
+import { SOURCE_IDS, type ImageRef, type SourceId } from './types.js'
 import { compilePattern, type IdentityPolicy, type StringMatcher } from './verify/index.js'
 
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com'
@@ -22,6 +22,8 @@ export interface Inputs {
   maxBlobBytes: number
   timeoutMs: number
   concurrency: number
+  /** Where to look for evidence (`sources` input; all by default). */
+  sources: Set<SourceId>
 }
 
 /** Reads one input by its action.yml name; '' when unset. */
@@ -52,6 +54,7 @@ export function parseInputs(get: InputGetter): Inputs {
     maxBlobBytes: byteSize(value('max-blob-size')),
     timeoutMs: wholeNumber(get, 'timeout', LIMITS.overallTimeoutMs / 1000, 1, 3600) * 1000,
     concurrency: wholeNumber(get, 'concurrency', 8, 1, 32),
+    sources: sourceIds(get('sources')),
   }
 }
 
@@ -176,4 +179,17 @@ function loopbackHost(text: string): string {
     )
   }
   return text
+}
+
+function sourceIds(text: string): Set<SourceId> {
+  const names = list(text)
+  if (names.length === 0) return new Set(SOURCE_IDS)
+  for (const name of names) {
+    if (!(SOURCE_IDS as readonly string[]).includes(name)) {
+      throw new InputError(
+        `The \`sources\` input names "${name.slice(0, 40)}"; known sources: ${SOURCE_IDS.join(', ')}.`,
+      )
+    }
+  }
+  return new Set(names as SourceId[])
 }

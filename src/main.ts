@@ -11,7 +11,7 @@ import {
 } from './registry/index.js'
 import type { CredentialHelperRunner } from './registry/credentials.js'
 import { overallVerdict, toResultJson } from './report/result.js'
-import { collectEvidence } from './sources/index.js'
+import { collectEvidence, selectSources } from './sources/index.js'
 import type { GateResult, ImageRef, ImageResult } from './types.js'
 import { mapLimit } from './util/concurrency.js'
 import { checkEvidence, loadTrust, type PublicGoodLoader, type Trust } from './verify/index.js'
@@ -77,6 +77,7 @@ async function checkImage(
     const found = await collectEvidence(
       { repository: ref, digest: resolved.digest, mediaType: resolved.mediaType },
       { registry, concurrency: inputs.concurrency },
+      selectSources(inputs.sources),
     )
     const evidence = found.map((e) => checkEvidence(e, resolved.digest, trust))
     const findings = evaluate(inputs.requirements, evidence)

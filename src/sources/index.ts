@@ -1,6 +1,6 @@
 import { GateError } from '../errors.js'
 import { LIMITS } from '../limits.js'
-import type { Evidence } from '../types.js'
+import type { Evidence, SourceId } from '../types.js'
 import { referrersSource } from './referrers.js'
 import type { Source, SourceContext, Subject } from './types.js'
 
@@ -8,6 +8,11 @@ export type { Source, SourceContext, Subject } from './types.js'
 
 /** Every evidence source, in the order results are listed. */
 export const ALL_SOURCES: readonly Source[] = [referrersSource]
+
+/** The sources the `sources` input selected, in listing order. */
+export function selectSources(ids: ReadonlySet<SourceId>): Source[] {
+  return ALL_SOURCES.filter((source) => ids.has(source.id))
+}
 
 /** Reads every source for one image in parallel; more candidates than the cap fail closed (T44). */
 export async function collectEvidence(
