@@ -50,8 +50,14 @@ export function wrapError(operation: string, error: unknown): GateError {
   return new GateError(code, `${operation}: ${describe(error)}`, { cause: error })
 }
 
-/** One line describing an unknown thrown value. */
+/** One line describing an unknown thrown value (duck-typed: errors may come from another realm). */
 export function describe(error: unknown): string {
-  if (error instanceof Error) return error.message
-  return String(error)
+  const message = (error as { message?: unknown } | null)?.message
+  return typeof message === 'string' ? message : String(error)
+}
+
+/** The `name` of a thrown value, whatever realm it came from. */
+export function errorName(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name
+  return typeof name === 'string' ? name : ''
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import { GateError, describe } from '../errors.js'
+import { GateError, describe, errorName } from '../errors.js'
 import { LIMITS } from '../limits.js'
 
 export type Fetch = typeof globalThis.fetch
@@ -155,7 +155,7 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** Turns a fetch failure into a sentence; timeouts get their own code. */
 export function networkError(operation: string, error: unknown): GateError {
   if (error instanceof GateError) return error
-  const name = error instanceof Error ? error.name : ''
+  const name = errorName(error)
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new GateError('TIMEOUT', `${operation}: timed out`, { cause: error })
   }
