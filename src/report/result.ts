@@ -13,12 +13,18 @@ export function overallVerdict(images: ImageResult[]): GateResult['verdict'] {
   return 'pass'
 }
 
-/** The result JSON as written to disk: predicates are dropped (they can be large). */
+/** The result JSON as written to disk: raw evidence bytes and predicates (they can be large) are left out. */
 export function toResultJson(result: GateResult): string {
   const images = result.images.map((image) => ({
     ...image,
     evidence: image.evidence.map(
-      ({ predicate: _predicate, bundle: _bundle, ...rest }: CheckedEvidence) => rest,
+      ({
+        predicate: _predicate,
+        bundle: _bundle,
+        signedPayload: _signedPayload,
+        unsignedStatement: _unsignedStatement,
+        ...rest
+      }: CheckedEvidence) => rest,
     ),
   }))
   return `${JSON.stringify({ ...result, images }, null, 2)}\n`
