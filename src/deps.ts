@@ -1,13 +1,26 @@
+import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { TrustedRoot } from '@sigstore/protobuf-specs'
 import type { Deps } from './main.js'
 
-/** The real outside world: global fetch, TUF for the public-good root, docker credential helpers. */
+/** GitHub's own Sigstore TUF repository (its trusted_root.json names fulcio.githubapp.com). */
+export const GITHUB_TUF_MIRROR = 'https://tuf-repo.github.com'
+
+// The TUF root gh embeds (cli/cli verification/embed); ncc copies the file next to dist and
+// rewrites this URL to its path.
+const GITHUB_TUF_ROOT = new URL('./assets/github-tuf-root.json', import.meta.url)
+
+/**
+ * The real outside world: global fetch, TUF for the public-good and GitHub roots, the GitHub API
+ * named by GITHUB_API_URL (read once, here), docker credential helpers.
+ */
 export function liveDeps(maskSecret: (secret: string) => void): Deps {
   return {
     fetch: globalThis.fetch,
     loadPublicGood,
+    loadGithubRoot,
+    githubApiUrl: process.env['GITHUB_API_URL'] || 'https://api.github.com',
     runCredentialHelper,
     maskSecret,
   }
@@ -17,6 +30,26 @@ export function liveDeps(maskSecret: (secret: string) => void): Deps {
 async function loadPublicGood(): Promise<TrustedRoot> {
   const { getTrustedRoot } = await import('@sigstore/tuf')
   return getTrustedRoot({ cachePath: path.join(cacheDir(), 'tuf') })
+}
+
+// Called only when a bundle's certificate was issued by GitHub's instance (verify/trustFor).
+async function loadGithubRoot(): Promise<TrustedRoot> {
+  const { getTrustedRoot } = await import('@sigstore/tuf')
+  return getTrustedRoot(await githubTufOptions(cacheDir()))
+}
+
+/**
+ * TUF options for GitHub's instance under `dir`: the embedded root.json seeds the cache (TUF then
+ * walks the root chain forward, so an old embedded root is fine); the cache is per mirror.
+ */
+export async function githubTufOptions(
+  dir: string,
+): Promise<{ mirrorURL: string; rootPath: string; cachePath: string }> {
+  // @sigstore/tuf wants a path, and the asset's is a URL in source but a string once bundled.
+  const rootPath = path.join(dir, 'tuf-repo.github.com.root.json')
+  await fs.mkdir(dir, { recursive: true })
+  await fs.writeFile(rootPath, await fs.readFile(GITHUB_TUF_ROOT))
+  return { mirrorURL: GITHUB_TUF_MIRROR, rootPath, cachePath: path.join(dir, 'tuf') }
 }
 
 /** The runner's tool cache when present (kept between steps), else the user cache directory. */

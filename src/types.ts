@@ -89,11 +89,17 @@ export interface Finding {
 
 export type Verdict = 'pass' | 'fail' | 'error'
 
+/** What an image carries, at a glance (policy/classify.ts defines each). */
+export type EvidenceClass =
+  'fully-attested' | 'signed' | 'unverified' | 'buildkit-unsigned' | 'unsigned-attachments' | 'none'
+
 export interface ImageResult {
   reference: string
   digest?: Digest
   mediaType?: string
   verdict: Verdict
+  /** Absent when the image could not be checked. */
+  class?: EvidenceClass
   evidence: CheckedEvidence[]
   findings: Finding[]
   /** Set when the image could not be checked at all (exit 2). */

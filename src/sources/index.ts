@@ -2,13 +2,20 @@ import { GateError } from '../errors.js'
 import { LIMITS } from '../limits.js'
 import type { Evidence, SourceId } from '../types.js'
 import { cosignTagsSource } from './cosign-tags.js'
+import { githubSource } from './github.js'
+import { buildkitSource } from './buildkit.js'
 import { referrersSource } from './referrers.js'
 import type { Source, SourceContext, Subject } from './types.js'
 
 export type { Source, SourceContext, Subject } from './types.js'
 
 /** Every evidence source, in the order results are listed. */
-export const ALL_SOURCES: readonly Source[] = [referrersSource, cosignTagsSource]
+export const ALL_SOURCES: readonly Source[] = [
+  referrersSource,
+  cosignTagsSource,
+  githubSource,
+  buildkitSource,
+]
 
 /** The sources the `sources` input selected, in listing order. */
 export function selectSources(ids: ReadonlySet<SourceId>): Source[] {

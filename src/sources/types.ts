@@ -1,5 +1,6 @@
 import type { RegistryClient, Repository } from '../registry/index.js'
 import type { Digest, Evidence, SourceId } from '../types.js'
+import type { GithubApi } from './github-api.js'
 
 /** What a source reads from: one image, pinned to its digest. */
 export interface Subject {
@@ -12,6 +13,8 @@ export interface SourceContext {
   registry: RegistryClient
   /** Requests in flight per image. */
   concurrency: number
+  /** The GitHub attestations API; absent without an API or a token (`github` then finds nothing). */
+  github?: GithubApi
 }
 
 /** A place publishers store evidence; it returns every piece it finds, readable or not. */

@@ -1,10 +1,10 @@
 import { X509Certificate } from '@sigstore/core'
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle'
-import { Verifier, toSignedEntity } from '@sigstore/verify'
+import { Verifier, toSignedEntity, type TrustMaterial } from '@sigstore/verify'
 import { LIMITS } from '../limits.js'
 import type { SignerSummary } from '../types.js'
 import { signerSummary } from './certificate.js'
-import type { Trust } from './trust.js'
+import { instanceOf, materialFor, thresholdsFor, type Instance, type Trust } from './trust.js'
 
 // The library's media-type check is a loose prefix regexp; we accept exactly these (formats.md §f).
 const BUNDLE_MEDIA_TYPES = new Set([
@@ -32,25 +32,30 @@ export interface VerifiedBundle {
  */
 export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): VerifiedBundle {
   const bundle = parseBundle(json)
-  assertNoRootInChain(bundle, trust)
+  const leaf = leafCertificate(bundle)
+  // Security: the leaf's issuer picks the instance, and only that instance's material is used;
+  // a GitHub certificate never meets the public-good root, nor the reverse (T12).
+  const instance = leaf === undefined ? 'key' : instanceOf(leaf)
+  const material = instance === 'key' ? trust.publicGood : materialFor(trust, instance)
+  if (material === undefined) {
+    throw new BundleError(
+      "it was signed by GitHub's Sigstore instance, whose trusted root is not available here",
+    )
+  }
+  assertNoRootInChain(bundle, material)
   if (bundle.content.$case === 'messageSignature' && artifact === undefined) {
     throw new BundleError(
       'a message-signature bundle needs the signed bytes, which are not available',
     )
   }
-  if (trust.keyed !== (bundle.verificationMaterial.content.$case === 'publicKey')) {
+  if (trust.keyed !== (instance === 'key')) {
     throw new BundleError(
       trust.keyed
         ? 'it is signed with a certificate, but a public key was required'
         : 'it is signed with a key, but no public-key was given',
     )
   }
-  // A configured key is itself the trust anchor (cosign --key): log entries and timestamps that are
-  // present are still verified, but none is required. Certificates need a verified time.
-  const verifier = new Verifier(
-    trust.material,
-    trust.keyed ? { tlogThreshold: 0, timestampThreshold: 0, ctlogThreshold: 0 } : {},
-  )
+  const verifier = new Verifier(material, thresholdsFor(instance))
   let signer
   try {
     signer = verifier.verify(toSignedEntity(bundle, artifact))
@@ -110,22 +115,49 @@ function parseBundle(json: unknown): Bundle {
   }
 }
 
+/** Which instance signed a serialized bundle; undefined for a key, or a bundle we cannot read. */
+export function bundleInstance(json: unknown): Instance | undefined {
+  try {
+    const leaf = leafCertificate(parseBundle(json))
+    return leaf === undefined ? undefined : instanceOf(leaf)
+  } catch {
+    return undefined
+  }
+}
+
+function leafCertificate(bundle: Bundle): X509Certificate | undefined {
+  const material = bundle.verificationMaterial.content
+  const raw =
+    material.$case === 'certificate'
+      ? material.certificate.rawBytes
+      : material.$case === 'x509CertificateChain'
+        ? material.x509CertificateChain.certificates[0]?.rawBytes
+        : undefined
+  if (material.$case !== 'publicKey' && raw === undefined) {
+    throw new BundleError('the bundle has no signing certificate')
+  }
+  return raw === undefined ? undefined : parseCertificate(raw)
+}
+
 // protobuf-specs forbids the root in a chain; sigstore-js would just skip it, so check explicitly
 // (sigstore-conformance: chains that contain a root must be rejected).
-function assertNoRootInChain(bundle: Bundle, trust: Trust): void {
-  const material = bundle.verificationMaterial.content
-  if (material.$case !== 'x509CertificateChain') return
-  const roots = trust.material.certificateAuthorities.flatMap((ca) => ca.certChain.slice(-1))
-  for (const { rawBytes } of material.x509CertificateChain.certificates) {
-    let cert: X509Certificate
-    try {
-      cert = X509Certificate.parse(Buffer.from(rawBytes))
-    } catch {
-      throw new BundleError('the bundle holds a certificate that cannot be parsed')
-    }
+function assertNoRootInChain(bundle: Bundle, material: TrustMaterial): void {
+  const content = bundle.verificationMaterial.content
+  if (content.$case !== 'x509CertificateChain') return
+  const roots = material.certificateAuthorities.flatMap((ca) => ca.certChain.slice(-1))
+  for (const { rawBytes } of content.x509CertificateChain.certificates) {
+    const cert = parseCertificate(rawBytes)
     if (roots.some((root) => root.equals(cert)) || isSelfSigned(cert)) {
       throw new BundleError('the bundle certificate chain contains a root certificate')
     }
+  }
+}
+
+function parseCertificate(rawBytes: Uint8Array): X509Certificate {
+  try {
+    return X509Certificate.parse(Buffer.from(rawBytes))
+  } catch {
+    throw new BundleError('the bundle holds a certificate that cannot be parsed')
   }
 }
 

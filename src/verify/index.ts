@@ -1,11 +1,17 @@
 import type { CheckedEvidence, Digest, Evidence } from '../types.js'
-import { BundleError, verifyBundle } from './bundle.js'
+import { BundleError, bundleInstance, verifyBundle } from './bundle.js'
 import { assertSimpleSigning } from './simple-signing.js'
 import { COSIGN_SIGN_PREDICATE, StatementError, assertSubject, readStatement } from './statement.js'
-import type { Trust } from './trust.js'
+import { withGithub, type Trust } from './trust.js'
 
-export { loadTrust, parseTrustedRoot, type Trust, type PublicGoodLoader } from './trust.js'
-export { verifyBundle, BundleError } from './bundle.js'
+export {
+  loadTrust,
+  parseTrustedRoot,
+  type Trust,
+  type TrustedRootLoader,
+  type PublicGoodLoader,
+} from './trust.js'
+export { verifyBundle, bundleInstance, BundleError } from './bundle.js'
 export {
   readStatement,
   assertSubject,
@@ -20,6 +26,18 @@ export {
   type IdentityPolicy,
   type StringMatcher,
 } from './identity.js'
+
+/**
+ * The trust to check `evidence` with: GitHub's trusted root is loaded (through TUF, once per run)
+ * only when a bundle's certificate was issued by GitHub's instance, so verification stays
+ * synchronous and a run without such bundles never fetches it. A load failure throws (exit 2).
+ */
+export async function trustFor(trust: Trust, evidence: readonly Evidence[]): Promise<Trust> {
+  const needed = evidence.some(
+    (e) => e.bundle !== undefined && bundleInstance(e.bundle) === 'github',
+  )
+  return needed ? withGithub(trust) : trust
+}
 
 /**
  * Verifies one piece of evidence and binds it to `digest`. Never throws for bad evidence: a

@@ -1,0 +1,106 @@
+import net from 'node:net'
+import { GateError } from '../errors.js'
+import { networkError, httpRequest, type HttpResponse } from '../registry/http.js'
+import type { Evidence } from '../types.js'
+import type { GithubApi } from './github-api.js'
+import { decodeSnappy } from './github-snappy.js'
+import { pieceFailure } from './piece-error.js'
+
+/**
+ * The bundle of one listed attestation: inline `bundle`, else downloaded from `bundle_url`
+ * (GitHub lists `bundle: null` with a URL since July 2026; formats.md §c). Anything wrong with this
+ * one entry is its failure; a bundle host that cannot be reached at all throws (exit 2).
+ */
+export async function readEntry(
+  entry: unknown,
+  api: GithubApi,
+): Promise<Pick<Evidence, 'bundle' | 'error'>> {
+  if (!isObject(entry)) return { error: 'the listed attestation is not a JSON object' }
+  if (isObject(entry['bundle'])) return { bundle: entry['bundle'] }
+  const url = entry['bundle_url']
+  if (typeof url !== 'string')
+    return { error: 'the listed attestation has no bundle or bundle_url' }
+  const refused = refuseUrl(url, api)
+  if (refused !== undefined) return { error: `its bundle_url was not fetched: ${refused}` }
+  let res: HttpResponse
+  try {
+    // Security: no `authorization` here. The URL is pre-signed blob storage, and the API token
+    // must never reach a host the API response chose (T64).
+    res = await httpRequest(api.http, { url, maxBytes: api.maxBytes })
+  } catch (error) {
+    return { error: pieceFailure(networkError('GET bundle_url', error)) }
+  }
+  if (res.status >= 500) {
+    throw new GateError('REGISTRY_HTTP', `a bundle_url host answered HTTP ${res.status}`)
+  }
+  if (res.status !== 200) return { error: `its bundle_url answered HTTP ${res.status}` }
+  try {
+    return { bundle: parseBundleBody(res, api.maxBytes) }
+  } catch (error) {
+    return { error: pieceFailure(error) }
+  }
+}
+
+function parseBundleBody(res: HttpResponse, maxBytes: number): unknown {
+  // The blob store labels the encoding; the `.sn` suffix is the same promise in the name.
+  const snappy =
+    /^application\/x-snappy\b/i.test(res.headers.get('content-type') ?? '') ||
+    new URL(res.url).pathname.endsWith('.sn')
+  const bytes = snappy ? decodeSnappy(res.body, maxBytes) : res.body
+  try {
+    return JSON.parse(bytes.toString('utf8')) as unknown
+  } catch (error) {
+    throw new GateError('REGISTRY_PROTOCOL', 'the bundle from its bundle_url is not JSON', {
+      cause: error,
+    })
+  }
+}
+
+// Link-local, private and loopback literals: a listing must not point us into the runner's network.
+const PRIVATE = new net.BlockList()
+for (const [prefix, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const) {
+  PRIVATE.addSubnet(prefix, bits, 'ipv4')
+}
+for (const [prefix, bits] of [
+  ['::', 127],
+  ['::ffff:0:0', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const) {
+  PRIVATE.addSubnet(prefix, bits, 'ipv6')
+}
+
+/**
+ * Why `text` may not be fetched, or undefined. HTTPS only (plain HTTP only to a loopback host the
+ * user listed, as for registries); no credentials in the URL; no private or loopback IP literal
+ * unless listed. A host name that resolves to a private address is not caught here.
+ */
+function refuseUrl(text: string, api: GithubApi): string | undefined {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return 'it is not a URL'
+  }
+  const listed = api.http.insecureHosts.has(url.host)
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && listed)) return 'it is not HTTPS'
+  if (url.username !== '' || url.password !== '') return 'it carries credentials'
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const family = net.isIP(host)
+  if (family !== 0 && !listed && PRIVATE.check(host, family === 4 ? 'ipv4' : 'ipv6')) {
+    return 'it points to a private or loopback address'
+  }
+  return undefined
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

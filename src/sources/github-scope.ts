@@ -1,0 +1,91 @@
+import type { Repository } from '../registry/index.js'
+import type { IdentityPolicy, StringMatcher } from '../verify/index.js'
+
+// GitHub's own name rules; anything else is not a path segment we put in an API URL.
+const OWNER = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})'
+const REPO = '(?!\\.\\.?(?:/|$))[A-Za-z0-9._-]{1,100}'
+
+/**
+ * Where to ask the attestations API about an image: `repos/<owner>/<repo>` when the policy names
+ * the repository (its source repository, else the workflow in an exact or literal-prefix SAN),
+ * `orgs/<owner>` when it names only an owner, else the owner of a `ghcr.io/<owner>/…` image.
+ * Undefined when nobody can be named. Only where to look is derived here: whatever is found is
+ * still verified and matched against the whole policy, so a wrong guess finds nothing, never more.
+ */
+export function attestationScope(
+  apiUrl: string,
+  identities: readonly IdentityPolicy[],
+  image: Repository,
+): string | undefined {
+  const hosts = [...new Set(['github.com', webHost(apiUrl)])].map(escapeRegExp).join('|')
+  const url = `https://(?:${hosts})/(${OWNER})`
+  const certificates = identities.flatMap((p) => ('publicKey' in p ? [] : [p]))
+  const repos = certificates.flatMap((p) => [
+    wholeMatch(p.github?.sourceRepositoryUri, new RegExp(`^${url}/(${REPO})$`)),
+    prefixMatch(p.subjectAlternativeName, new RegExp(`^${url}/(${REPO})/`)),
+  ])
+  const repo = repos.find((m) => m !== undefined)
+  if (repo !== undefined) return `repos/${repo[1]}/${repo[2]}`
+  const owners = certificates.flatMap((p) => [
+    wholeMatch(p.github?.sourceRepositoryOwnerUri, new RegExp(`^${url}$`)),
+    prefixMatch(p.subjectAlternativeName, new RegExp(`^${url}/`)),
+  ])
+  const owner = owners.find((m) => m !== undefined)?.[1] ?? ghcrOwner(image)
+  return owner === undefined ? undefined : `orgs/${owner}`
+}
+
+// Where the API's repositories live: api.github.com → github.com, api.acme.ghe.com →
+// acme.ghe.com, ghes.example/api/v3 → ghes.example. github.com itself is always accepted.
+function webHost(apiUrl: string): string {
+  return new URL(apiUrl).host.replace(/^api\./, '')
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+function ghcrOwner(image: Repository): string | undefined {
+  if (image.registry !== 'ghcr.io') return undefined
+  const owner = image.repository.split('/')[0] ?? ''
+  return new RegExp(`^${OWNER}$`).test(owner) ? owner : undefined
+}
+
+// A value the matcher accepts and nothing else: exact, or a pattern that is all literal.
+function wholeMatch(m: StringMatcher | undefined, re: RegExp): RegExpExecArray | undefined {
+  if (m === undefined) return undefined
+  const { text, whole } = literal(m)
+  return whole ? (re.exec(text) ?? undefined) : undefined
+}
+
+// What every accepted value starts with: exact, or the literal head of a pattern.
+function prefixMatch(m: StringMatcher | undefined, re: RegExp): RegExpExecArray | undefined {
+  return m === undefined ? undefined : (re.exec(literal(m).text) ?? undefined)
+}
+
+/**
+ * The literal head of a matcher: `^https://github\.com/acme/app/.*` gives `https://github.com/acme/app/`
+ * (not whole). Stops at the first operator, drops a character a quantifier makes optional, and
+ * gives up on `\` classes; `whole` when the pattern is nothing but that literal (a trailing `$` too).
+ */
+function literal(m: StringMatcher): { text: string; whole: boolean } {
+  if ('exact' in m) return { text: m.exact, whole: true }
+  const pattern = m.regexp
+  let text = ''
+  let i = pattern.startsWith('^') ? 1 : 0
+  while (i < pattern.length) {
+    let ch = pattern[i]!
+    let next = i + 1
+    if (ch === '\\') {
+      ch = pattern[i + 1] ?? ''
+      next = i + 2
+      if (!/^[^A-Za-z0-9]$/.test(ch)) break
+    } else if ('.[]()*+?{}|^$'.includes(ch)) {
+      break
+    }
+    const after = pattern[next]
+    if (after !== undefined && '*+?{'.includes(after)) break
+    text += ch
+    i = next
+  }
+  return { text, whole: i === pattern.length || (i === pattern.length - 1 && pattern[i] === '$') }
+}
