@@ -1,9 +1,10 @@
 // The CLI's entrypoint (ncc builds dist/cli/index.js): argv → the same Inputs → run().
 import { parseArgs } from 'node:util'
+import { inspect, inventoryExitCode, inventoryJson, renderInventory } from './commands/inspect.js'
 import { verifyBundleCommand } from './commands/verify-bundle.js'
 import { liveDeps } from './deps.js'
 import { describe } from './errors.js'
-import { parseInputs } from './inputs.js'
+import { parseInputs, type InputGetter } from './inputs.js'
 import { run, writeResult } from './main.js'
 import { writeConsole } from './report/console-reporter.js'
 import { plain } from './report/escape.js'
@@ -11,6 +12,7 @@ import { exitCode } from './report/result.js'
 
 /** Every action input that the CLI takes as `--<name> VALUE`. */
 export const INPUT_FLAGS = [
+  'policy',
   'certificate-identity',
   'certificate-identity-regexp',
   'certificate-oidc-issuer',
@@ -30,10 +32,19 @@ export const INPUT_FLAGS = [
   'sources',
 ] as const
 
+/** The inputs `inspect` takes: where and how to read, and optionally whom to compare signers with. */
+export const INSPECT_FLAGS = INPUT_FLAGS.filter(
+  (name) =>
+    !['policy', 'attestations', 'require-signature', 'mode', 'output-dir', 'summary'].includes(
+      name,
+    ),
+)
+
 const USAGE = `Usage:
   supply-chain-gate verify IMAGE... [--<input-name> VALUE]... [--json]
+  supply-chain-gate inspect IMAGE... [--trusted-root FILE] [--insecure-registries HOST] [--certificate-identity ID] [--<input-name> VALUE]... [--json]
   supply-chain-gate verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) [--trusted-root FILE] FILE_OR_DIGEST
-Exit codes: 0 policy met, 1 policy not met, 2 could not check.`
+Exit codes: 0 policy met (inspect: image read), 1 policy not met, 2 could not check.`
 
 /** Where the CLI reads its environment and writes its output; tests pass their own. */
 export interface CliIo {
@@ -49,6 +60,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const [command, ...rest] = argv
   try {
     if (command === 'verify') return await verify(rest, io)
+    if (command === 'inspect') return await inspectImages(rest, io)
     if (command === 'verify-bundle') return await verifyBundle(rest, io)
     io.stderr.write(`${USAGE}\n`)
     return 2
@@ -59,8 +71,35 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 async function verify(args: string[], io: CliIo): Promise<number> {
+  const { get, json } = inputFlags(args, INPUT_FLAGS, io)
+  const inputs = parseInputs(get)
+  const result = await run(
+    inputs,
+    liveDeps(() => undefined),
+  )
+  if (inputs.outputDir !== undefined) await writeResult(result, inputs.outputDir)
+  writeConsole(result, json, io.stdout)
+  return exitCode(result)
+}
+
+async function inspectImages(args: string[], io: CliIo): Promise<number> {
+  const { get, json } = inputFlags(args, INSPECT_FLAGS, io)
+  const inventory = await inspect(
+    get,
+    liveDeps(() => undefined),
+  )
+  io.stdout.write(json ? inventoryJson(inventory) : renderInventory(inventory))
+  return inventoryExitCode(inventory)
+}
+
+/** Reads `--<input-name> VALUE` flags (repeatable) and `--json`; positionals are the images. */
+function inputFlags(
+  args: string[],
+  names: readonly string[],
+  io: CliIo,
+): { get: InputGetter; json: boolean } {
   const options = Object.fromEntries(
-    INPUT_FLAGS.map((name) => [name, { type: 'string' as const, multiple: true }]),
+    names.map((name) => [name, { type: 'string' as const, multiple: true }]),
   )
   const { values, positionals } = parseArgs({
     args,
@@ -74,14 +113,7 @@ async function verify(args: string[], io: CliIo): Promise<number> {
     if (Array.isArray(given)) return given.join('\n')
     return name === 'github-token' ? (io.env['GITHUB_TOKEN'] ?? '') : ''
   }
-  const inputs = parseInputs(get)
-  const result = await run(
-    inputs,
-    liveDeps(() => undefined),
-  )
-  if (inputs.outputDir !== undefined) await writeResult(result, inputs.outputDir)
-  writeConsole(result, values.json === true, io.stdout)
-  return exitCode(result)
+  return { get, json: values.json === true }
 }
 
 async function verifyBundle(args: string[], io: CliIo): Promise<number> {

@@ -1,3 +1,4 @@
+import { CLASS_DESCRIPTIONS } from '../policy/classify.js'
 import type { CheckedEvidence, GateResult } from '../types.js'
 import { plain } from './escape.js'
 import { toResultJson } from './result.js'
@@ -18,6 +19,8 @@ export function renderConsole(result: GateResult): string {
       `${MARK[image.verdict]} ${plain(image.reference)}${image.digest ? ` (${image.digest})` : ''}: ${state}`,
     )
     if (image.error) lines.push(`    ${plain(image.error.message)}`)
+    if (image.class)
+      lines.push(`  evidence class ${image.class}: ${CLASS_DESCRIPTIONS[image.class]}`)
     for (const f of image.findings) {
       lines.push(`  ${MARK[f.status]} ${plain(f.requirement)}`)
       lines.push(`      expected: ${plain(f.expected)}`)

@@ -1,4 +1,5 @@
 import { LIMITS } from '../limits.js'
+import { CLASS_DESCRIPTIONS } from '../policy/classify.js'
 import type { CheckedEvidence, Finding, GateResult, ImageResult } from '../types.js'
 import { markdown as md } from './escape.js'
 
@@ -33,6 +34,9 @@ function renderImage(image: ImageResult): string[] {
     '',
   ]
   if (image.error) lines.push(`**Could not check:** ${md(image.error.message)}`, '')
+  // The class and its description are our own text, so their markdown is kept.
+  if (image.class)
+    lines.push(`Evidence class **${image.class}**: ${CLASS_DESCRIPTIONS[image.class]}`, '')
   if (image.findings.length > 0) lines.push(...renderFindings(image.findings), '')
   if (image.evidence.length > 0) lines.push(...renderEvidence(image.evidence), '')
   return lines
