@@ -1,11 +1,26 @@
 import { InputError } from './errors.js'
 import { LIMITS, MiB } from './limits.js'
-import { predicateTypesFor, type Requirement } from './policy/index.js'
+import {
+  GITHUB_ACTIONS_ISSUER,
+  loadPolicy,
+  predicateTypesFor,
+  type Requirement,
+} from './policy/index.js'
 import { parseReference } from './registry/index.js'
 import { SOURCE_IDS, type ImageRef, type SourceId } from './types.js'
 import { compilePattern, type IdentityPolicy, type StringMatcher } from './verify/index.js'
 
-export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com'
+export { GITHUB_ACTIONS_ISSUER }
+
+// What a policy file says instead; given with `policy`, it would be unclear which one holds.
+const POLICY_REPLACES = [
+  'certificate-identity',
+  'certificate-identity-regexp',
+  'certificate-oidc-issuer',
+  'certificate-oidc-issuer-regexp',
+  'attestations',
+  'require-signature',
+]
 
 /** Every input, parsed and checked once. Both the action and the CLI build this. */
 export interface Inputs {
@@ -29,15 +44,22 @@ export interface Inputs {
 /** Reads one input by its action.yml name; '' when unset. */
 export type InputGetter = (name: string) => string
 
-/** Parses every input; each error is one sentence naming the input. */
-export function parseInputs(get: InputGetter): Inputs {
+/**
+ * Parses every input; each error is one sentence naming the input. `now` is when the gate
+ * starts: a policy's `maxAge` counts back from it.
+ */
+export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
   const value = (name: string): string | undefined => get(name).trim() || undefined
   const images = list(get('image')).map((text) => ({ text, ref: parseReference(text, 'image') }))
   if (images.length === 0)
     throw new InputError('The `image` input is required: give one or more image references.')
   const publicKeyPath = value('public-key')
-  const identities = [identityPolicy(value, publicKeyPath !== undefined)]
-  const requirements = requirementsFrom(get, identities)
+  const keyed = publicKeyPath !== undefined
+  const policyPath = value('policy')
+  const requirements =
+    policyPath === undefined
+      ? requirementsFrom(get, [identityPolicy(value, keyed)])
+      : policyRequirements(get, policyPath, keyed, now)
   const trustedRootPath = value('trusted-root')
   const githubToken = value('github-token')
   const outputDir = value('output-dir')
@@ -78,6 +100,26 @@ function identityPolicy(
     )
   }
   return { subjectAlternativeName: san, issuer: issuer ?? { exact: GITHUB_ACTIONS_ISSUER } }
+}
+
+/** The policy file's requirements; the flat inputs it replaces must then be unset. */
+function policyRequirements(
+  get: InputGetter,
+  file: string,
+  keyed: boolean,
+  now: Date,
+): Requirement[] {
+  for (const name of POLICY_REPLACES) {
+    const raw = get(name).trim()
+    // `auto` is `require-signature`'s default in action.yml, so it counts as unset.
+    if (raw !== '' && !(name === 'require-signature' && raw === 'auto')) {
+      throw new InputError(
+        `The \`${name}\` input cannot be combined with \`policy\`: say it in the policy file instead.`,
+        { code: 'INPUT_CONFLICT' },
+      )
+    }
+  }
+  return loadPolicy(file, { keyed, now })
 }
 
 /** `<name>` exact or `<name>-regexp` (compiled now, so a bad pattern fails before any network). */

@@ -142,9 +142,20 @@ const spki = (k: crypto.KeyPairKeyObjectResult): Buffer =>
   k.publicKey.export({ format: 'der', type: 'spki' })
 
 export interface GithubIdentityOptions {
+  /** Where the signing workflow lives (SAN, Build Signer URI). */
   repo?: string
   workflowPath?: string
+  /** The signing workflow's ref. */
   ref?: string
+  /**
+   * The repository whose run it was (source repository extensions, Build Config URI); default
+   * `repo`. For a reusable workflow such as slsa-github-generator's, the caller.
+   */
+  sourceRepo?: string
+  /** The ref the run built; default `ref`. */
+  sourceRef?: string
+  /** The caller's top-level workflow (Build Config URI); default `workflowPath`. */
+  callerWorkflowPath?: string
   sha?: string
   trigger?: string
   runId?: string
@@ -161,6 +172,9 @@ export function githubIdentity({
   repo = 'acme/app',
   workflowPath = '.github/workflows/release.yml',
   ref = 'refs/tags/v1.0.0',
+  sourceRepo = repo,
+  sourceRef = ref,
+  callerWorkflowPath = workflowPath,
   sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
   trigger = 'push',
   runId = '4242',
@@ -170,7 +184,8 @@ export function githubIdentity({
 }: GithubIdentityOptions = {}): Identity {
   const server = 'https://github.com'
   const signerURI = `${server}/${repo}/${workflowPath}@${ref}`
-  const owner = repo.split('/')[0] ?? repo
+  const configURI = `${server}/${sourceRepo}/${callerWorkflowPath}@${sourceRef}`
+  const owner = sourceRepo.split('/')[0] ?? sourceRepo
   return {
     san: signerURI,
     sanType: 'uri',
@@ -178,21 +193,21 @@ export function githubIdentity({
       { oid: '1.3.6.1.4.1.57264.1.1', value: issuer, legacy: true }, // Issuer (V1, raw)
       { oid: '1.3.6.1.4.1.57264.1.2', value: trigger, legacy: true }, // GitHub Workflow Trigger
       { oid: '1.3.6.1.4.1.57264.1.3', value: sha, legacy: true }, // GitHub Workflow SHA
-      { oid: '1.3.6.1.4.1.57264.1.5', value: repo, legacy: true }, // GitHub Workflow Repository
-      { oid: '1.3.6.1.4.1.57264.1.6', value: ref, legacy: true }, // GitHub Workflow Ref
+      { oid: '1.3.6.1.4.1.57264.1.5', value: sourceRepo, legacy: true }, // GitHub Workflow Repository
+      { oid: '1.3.6.1.4.1.57264.1.6', value: sourceRef, legacy: true }, // GitHub Workflow Ref
       { oid: '1.3.6.1.4.1.57264.1.8', value: issuer }, // Issuer (V2, DER UTF8String)
       { oid: '1.3.6.1.4.1.57264.1.9', value: signerURI }, // Build Signer URI
       { oid: '1.3.6.1.4.1.57264.1.10', value: sha }, // Build Signer Digest
       { oid: '1.3.6.1.4.1.57264.1.11', value: runnerEnvironment }, // Runner Environment
-      { oid: '1.3.6.1.4.1.57264.1.12', value: `${server}/${repo}` }, // Source Repository URI
+      { oid: '1.3.6.1.4.1.57264.1.12', value: `${server}/${sourceRepo}` }, // Source Repository URI
       { oid: '1.3.6.1.4.1.57264.1.13', value: sha }, // Source Repository Digest
-      { oid: '1.3.6.1.4.1.57264.1.14', value: ref }, // Source Repository Ref
+      { oid: '1.3.6.1.4.1.57264.1.14', value: sourceRef }, // Source Repository Ref
       { oid: '1.3.6.1.4.1.57264.1.16', value: `${server}/${owner}` }, // Source Repository Owner URI
-      { oid: '1.3.6.1.4.1.57264.1.18', value: signerURI }, // Build Config URI
+      { oid: '1.3.6.1.4.1.57264.1.18', value: configURI }, // Build Config URI
       { oid: '1.3.6.1.4.1.57264.1.20', value: trigger }, // Build Trigger
       {
         oid: '1.3.6.1.4.1.57264.1.21', // Run Invocation URI
-        value: `${server}/${repo}/actions/runs/${runId}/attempts/1`,
+        value: `${server}/${sourceRepo}/actions/runs/${runId}/attempts/1`,
       },
       { oid: '1.3.6.1.4.1.57264.1.22', value: visibility }, // Source Repository Visibility
     ],

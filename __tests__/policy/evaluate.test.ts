@@ -77,6 +77,25 @@ describe('evaluate', () => {
     expect(finding!.actual).toContain('DSSE payload hash mismatch')
   })
 
+  test('an unsigned statement of the wanted type is named as found but not signed', () => {
+    const unsigned = piece({
+      source: 'buildkit',
+      location: 'index entry sha256:2 (attestation for sha256:3) layer 0',
+      kind: 'unsigned',
+      signed: false,
+      verified: false,
+      predicateType: undefined,
+      signer: undefined,
+      claimedPredicateType: 'https://slsa.dev/provenance/v0.2',
+    })
+    const sbom = { ...unsigned, claimedPredicateType: 'https://spdx.dev/Document' }
+    const [finding] = evaluate([provenance], [unsigned, sbom])
+    expect(finding!.status).toBe('fail')
+    expect(finding!.actual).toBe(
+      'no verified attestation of that type; present: https://slsa.dev/provenance/v0.2 found at index entry sha256:2 (attestation for sha256:3) layer 0 but not signed; 2 unsigned or unreadable piece(s)',
+    )
+  })
+
   test('a missing type lists the types that were present', () => {
     const cyclonedx: Requirement = {
       ...provenance,
@@ -93,5 +112,49 @@ describe('evaluate', () => {
     })
     expect(evaluate([provenance], [other, piece({})])[0]!.status).toBe('pass')
     expect(evaluate([{ ...provenance, required: false }], [other])[0]!.status).toBe('warn')
+  })
+
+  describe('content rules', () => {
+    const withRule: Requirement = {
+      ...provenance,
+      rules: [{ rule: 'slsa', sourceRepository: 'acme/app' }],
+    }
+    const from = (repository: string) => ({
+      buildDefinition: { externalParameters: { workflow: { repository, ref: 'refs/tags/v1' } } },
+    })
+    const impostor = { subjectAlternativeName: 'https://x', issuer: ISSUER, github: {} }
+
+    test('judge only what an allowed identity signed', () => {
+      const forged = piece({ signer: impostor, predicate: from('https://github.com/acme/app') })
+      const honest = piece({
+        location: 'referrer sha256:2',
+        predicate: from('https://github.com/acme/fork'),
+      })
+      const [finding] = evaluate([withRule], [forged, honest])
+      expect(finding!.status).toBe('fail')
+      expect(finding!.actual).toContain('at referrer sha256:1, but identity "https://x" is not')
+      expect(finding!.actual).toContain(
+        'at referrer sha256:2, but rule slsa.sourceRepository: expected "acme/app", found "https://github.com/acme/fork"',
+      )
+    })
+
+    test('one attestation that passes every rule satisfies the requirement', () => {
+      const bad = piece({ predicate: from('https://github.com/acme/fork') })
+      const good = piece({
+        location: 'referrer sha256:2',
+        predicate: from('https://github.com/acme/app'),
+      })
+      const [finding] = evaluate([withRule], [bad, good])
+      expect(finding).toMatchObject({ status: 'pass' })
+      expect(finding!.actual).toContain('at referrer sha256:2, which passes slsa')
+      expect(finding!.expected).toContain(
+        'whose predicate passes slsa (sourceRepository "acme/app")',
+      )
+    })
+
+    test('an optional requirement whose rule fails warns', () => {
+      const bad = piece({ predicate: from('https://github.com/acme/fork') })
+      expect(evaluate([{ ...withRule, required: false }], [bad])[0]!.status).toBe('warn')
+    })
   })
 })

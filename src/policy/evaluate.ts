@@ -1,5 +1,7 @@
 import type { CheckedEvidence, Finding } from '../types.js'
 import { describeIdentity, identityMismatch, type IdentityPolicy } from '../verify/identity.js'
+import { checkRule, describeRule, type Rule, type RuleContext } from './rules/index.js'
+import { signedByAny } from './signer.js'
 
 /** One thing the image must carry: a signature, or an attestation of some predicate types. */
 export interface Requirement {
@@ -12,37 +14,41 @@ export interface Requirement {
   identities: IdentityPolicy[]
   /** Optional requirements only warn. */
   required: boolean
+  /** Rules on the content of the attestation that satisfied the identity (policy files only). */
+  rules?: Rule[]
 }
 
 /**
  * Evaluates every requirement against the checked evidence (pure). A requirement passes only on
- * verified evidence of its kind and type, bound to the digest, signed by one of its identities.
+ * verified evidence of its kind and type, bound to the digest, signed by one of its identities,
+ * whose predicate passes every rule of the requirement.
  */
 export function evaluate(requirements: Requirement[], evidence: CheckedEvidence[]): Finding[] {
   return requirements.map((requirement) => evaluateOne(requirement, evidence))
 }
 
 function evaluateOne(requirement: Requirement, evidence: CheckedEvidence[]): Finding {
-  const expected = `${describeWanted(requirement)} signed by ${requirement.identities.map(describeIdentity).join(' or ')}`
-  const candidates = evidence.filter((e) => e.verified && fits(requirement, e))
-  const accepted = candidates.find((e) =>
-    requirement.identities.some(
-      (identity) => e.signer && identityMismatch(identity, e.signer) === undefined,
-    ),
-  )
+  const rules = requirement.rules ?? []
+  const passing =
+    rules.length > 0 ? `, whose predicate passes ${rules.map(describeRule).join(' and ')}` : ''
+  const expected = `${describeWanted(requirement)} signed by ${requirement.identities.map(describeIdentity).join(' or ')}${passing}`
+  const context: RuleContext = { evidence, identities: requirement.identities }
+  const judged = evidence
+    .filter((e) => e.verified && fits(requirement, e))
+    .map((e) => ({ e, problems: problems(requirement, e, context) }))
+  const accepted = judged.find((j) => j.problems.length === 0)
   if (accepted) {
+    const checked = rules.length > 0 ? `, which passes ${rules.map((r) => r.rule).join(', ')}` : ''
     return {
       requirement: requirement.name,
       status: 'pass',
       expected,
-      actual: `${describeEvidence(accepted)}`,
+      actual: `${describeEvidence(accepted.e)}${checked}`,
     }
   }
   const status = requirement.required ? 'fail' : 'warn'
-  if (candidates.length > 0) {
-    const reasons = candidates.map(
-      (e) => `${describeEvidence(e)}, but ${mismatches(requirement, e)}`,
-    )
+  if (judged.length > 0) {
+    const reasons = judged.map((j) => `${describeEvidence(j.e)}, but ${j.problems.join(' and ')}`)
     return { requirement: requirement.name, status, expected, actual: reasons.join('; ') }
   }
   return {
@@ -51,6 +57,12 @@ function evaluateOne(requirement: Requirement, evidence: CheckedEvidence[]): Fin
     expected,
     actual: describeAbsence(requirement, evidence),
   }
+}
+
+// Rules judge only what an allowed identity signed: an impostor's content is never read.
+function problems(requirement: Requirement, e: CheckedEvidence, context: RuleContext): string[] {
+  if (!signedByAny(e, requirement.identities)) return [mismatches(requirement, e)]
+  return (requirement.rules ?? []).flatMap((rule) => checkRule(rule, e, context))
 }
 
 function fits(requirement: Requirement, e: CheckedEvidence): boolean {
@@ -97,6 +109,15 @@ function describeAbsence(requirement: Requirement, evidence: CheckedEvidence[]):
   for (const e of failed.slice(0, 5))
     parts.push(`not verified (${e.error ?? 'unknown reason'}) at ${e.location}`)
   const unsigned = evidence.filter((e) => !e.signed)
+  // An unsigned statement of the wanted type is named: found, yet it proves nothing.
+  const lookalikes = unsigned.filter(
+    (e) =>
+      e.kind === 'unsigned' &&
+      e.claimedPredicateType !== undefined &&
+      requirement.predicateTypes.includes(e.claimedPredicateType),
+  )
+  for (const e of lookalikes.slice(0, 5))
+    parts.push(`${e.claimedPredicateType} found at ${e.location} but not signed`)
   if (unsigned.length > 0) parts.push(`${unsigned.length} unsigned or unreadable piece(s)`)
   const kind =
     requirement.kind === 'signature'

@@ -10,17 +10,24 @@ const ALIASES: Record<string, string[]> = {
   spdx: ['https://spdx.dev/Document'],
   spdxjson: ['https://spdx.dev/Document'],
   vuln: ['https://cosign.sigstore.dev/attestation/vuln/v1'],
-  openvex: ['https://openvex.dev/ns'],
+  // vexctl writes the versioned context as the predicate type.
+  openvex: ['https://openvex.dev/ns', 'https://openvex.dev/ns/v0.2.0'],
 }
 
 /** Every alias the `attestations` input knows, for the error message and the docs. */
 export const PREDICATE_ALIASES = Object.keys(ALIASES)
 
-/** Expands an alias to predicate type URIs; any absolute URI stands for itself. */
-export function predicateTypesFor(value: string, input: string): string[] {
+/** Expands an alias to predicate type URIs; any absolute URI stands for itself; else undefined. */
+export function predicateTypesOf(value: string): string[] | undefined {
   const alias = ALIASES[value.toLowerCase()]
   if (alias) return alias
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(value)) return [value]
+  return /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(value) ? [value] : undefined
+}
+
+/** `predicateTypesOf` for the `attestations` input, failing with a sentence naming `input`. */
+export function predicateTypesFor(value: string, input: string): string[] {
+  const types = predicateTypesOf(value)
+  if (types) return types
   throw new InputError(
     `The \`${input}\` input names "${value.slice(0, 80)}", which is neither a known alias (${PREDICATE_ALIASES.join(', ')}) nor a URI.`,
   )

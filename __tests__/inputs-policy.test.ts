@@ -1,0 +1,65 @@
+// The `policy` input: a file instead of the flat identity and requirement inputs, never both.
+import { InputError } from '../src/errors.js'
+import { parseInputs } from '../src/inputs.js'
+import { writePolicy } from './policy/fixtures.js'
+
+const POLICY = `version: 1
+identities:
+  release: [{ preset: github-workflow, repository: acme/app }]
+attestations:
+  - type: slsaprovenance
+    identities: [release]
+`
+const get = (values: Record<string, string>) => (name: string) =>
+  ({ image: 'ghcr.io/acme/app:v1', ...values })[name] ?? ''
+
+describe('the policy input', () => {
+  test('replaces the flat requirements; the other inputs still apply', () => {
+    const inputs = parseInputs(get({ policy: writePolicy(POLICY), mode: 'audit' }))
+    expect(inputs.requirements.map((r) => [r.name, r.kind])).toEqual([
+      ['slsaprovenance', 'attestation'],
+    ])
+    expect(inputs.mode).toBe('audit')
+  })
+
+  test.each([
+    'certificate-identity',
+    'certificate-identity-regexp',
+    'certificate-oidc-issuer',
+    'certificate-oidc-issuer-regexp',
+    'attestations',
+    'require-signature',
+  ])('refuses `%s` beside it, as a conflict', (name) => {
+    let error: unknown
+    try {
+      parseInputs(get({ policy: writePolicy(POLICY), [name]: 'true' }))
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).code).toBe('INPUT_CONFLICT')
+    expect((error as Error).message).toBe(
+      `The \`${name}\` input cannot be combined with \`policy\`: say it in the policy file instead.`,
+    )
+  })
+
+  test('accepts require-signature: auto, the default action.yml passes', () => {
+    const inputs = parseInputs(get({ policy: writePolicy(POLICY), 'require-signature': 'auto' }))
+    expect(inputs.requirements).toHaveLength(1)
+  })
+
+  test('works with public-key when the policy names the key', () => {
+    const policy = writePolicy('version: 1\nsignature: { identities: [{ publicKey: true }] }')
+    const inputs = parseInputs(get({ policy, 'public-key': 'cosign.pub' }))
+    expect(inputs.requirements[0]!.identities).toEqual([{ publicKey: true }])
+    expect(() =>
+      parseInputs(get({ policy: writePolicy(POLICY), 'public-key': 'cosign.pub' })),
+    ).toThrow(
+      /^The `policy` input is invalid at \/identities\/release\/0: is a certificate identity, but `public-key` is set/,
+    )
+  })
+
+  test('a policy that cannot be read is an input error (exit 2)', () => {
+    expect(() => parseInputs(get({ policy: '/nonexistent/policy.yml' }))).toThrow(InputError)
+  })
+})

@@ -1,0 +1,277 @@
+// The vulnerabilities rule: Trivy reports, bare or in cosign's vuln predicate, and OpenVEX triage.
+import type { CheckedEvidence } from '../../src/types.js'
+import { attestation, githubSigner, judge, NOW } from './fixtures.js'
+
+const DAY = 86_400_000
+const ago = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString()
+const XZ = 'pkg:deb/debian/xz-utils@5.6.0'
+
+interface Vuln {
+  id: string
+  severity?: string
+  pkg?: string
+  purl?: string
+}
+
+/** A Trivy JSON report with one result holding `vulns`. */
+function trivy(vulns: Vuln[], createdAt = ago(1)) {
+  return {
+    SchemaVersion: 2,
+    CreatedAt: createdAt,
+    ArtifactName: 'ghcr.io/acme/app@sha256:00',
+    ArtifactType: 'container_image',
+    Results: [
+      {
+        Target: 'ghcr.io/acme/app (debian 12.5)',
+        Class: 'os-pkgs',
+        Vulnerabilities: vulns.map((v) => ({
+          VulnerabilityID: v.id,
+          PkgName: v.pkg ?? 'openssl',
+          ...(v.purl !== undefined && { PkgIdentifier: { PURL: v.purl } }),
+          InstalledVersion: '1.0',
+          ...(v.severity !== undefined && { Severity: v.severity }),
+        })),
+      },
+    ],
+  }
+}
+
+/** cosign's vuln predicate (Trivy `--format cosign-vuln`) around a Trivy report. */
+function cosignVuln(result: unknown, finishedOn = ago(1)) {
+  return {
+    invocation: { parameters: null, uri: '', event_id: '', 'builder.id': '' },
+    scanner: { uri: 'pkg:github/aquasecurity/trivy@0.50.0', version: '0.50.0', result },
+    metadata: { scanStartedOn: ago(2), scanFinishedOn: finishedOn },
+  }
+}
+
+/** A verified OpenVEX attestation (signed by acme/app's release workflow unless `over` says). */
+function vex(statements: unknown[], over: Partial<CheckedEvidence> = {}): CheckedEvidence {
+  return attestation({
+    location: 'referrer sha256:vex',
+    predicateType: 'https://openvex.dev/ns/v0.2.0',
+    predicate: {
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      '@id': 'https://example.com/vex/1',
+      author: 'acme',
+      timestamp: ago(1),
+      version: 1,
+      statements,
+    },
+    ...over,
+  })
+}
+
+const notAffected = (id: string, extra: object = {}) => ({
+  vulnerability: { name: id },
+  products: [{ '@id': 'pkg:oci/app' }],
+  status: 'not_affected',
+  justification: 'vulnerable_code_not_in_execute_path',
+  ...extra,
+})
+
+const CRITICAL = { id: 'CVE-2024-0001', severity: 'CRITICAL' }
+const run = (rules: string, predicate: unknown, evidence: CheckedEvidence[] = []) =>
+  judge(`{ vulnerabilities: ${rules} }`, predicate, { type: 'vuln', evidence })
+
+describe('vulnerabilities: severity', () => {
+  test('a CRITICAL finding over maxSeverity high fails, naming it', () => {
+    const finding = run('{ maxSeverity: high }', cosignVuln(trivy([CRITICAL])))
+    expect(finding.status).toBe('fail')
+    expect(finding.actual).toContain(
+      'rule vulnerabilities.maxSeverity: expected nothing above high, found CVE-2024-0001 (CRITICAL in openssl)',
+    )
+  })
+
+  test('findings at or below the ceiling pass, in either predicate shape', () => {
+    const findings = [
+      { id: 'CVE-2024-0002', severity: 'HIGH' },
+      { id: 'CVE-2024-0003', severity: 'low' },
+    ]
+    expect(run('{ maxSeverity: high }', cosignVuln(trivy(findings))).status).toBe('pass')
+    expect(run('{ maxSeverity: high }', trivy(findings)).status).toBe('pass')
+  })
+
+  test('maxSeverity none refuses any finding; an empty report passes', () => {
+    expect(run('{ maxSeverity: none }', trivy([{ id: 'CVE-1-1', severity: 'LOW' }])).status).toBe(
+      'fail',
+    )
+    expect(run('{ maxSeverity: none }', trivy([])).status).toBe('pass')
+    expect(run('{ maxSeverity: none }', { SchemaVersion: 2 }).status).toBe('pass')
+  })
+
+  test('a severity that cannot be ranked fails unless the ceiling is critical', () => {
+    const unknown = trivy([{ id: 'CVE-2024-0004', severity: 'UNKNOWN' }, { id: 'CVE-2024-0005' }])
+    const finding = run('{ maxSeverity: high }', unknown)
+    expect(finding.actual).toContain('found CVE-2024-0004 (UNKNOWN in openssl), CVE-2024-0005')
+    expect(run('{ maxSeverity: critical }', unknown).status).toBe('pass')
+  })
+
+  test('many findings are summarised', () => {
+    const many = Array.from({ length: 7 }, (_, i) => ({
+      id: `CVE-2024-100${i}`,
+      severity: 'CRITICAL',
+    }))
+    expect(run('{ maxSeverity: high }', trivy(many)).actual).toContain('and 2 more')
+  })
+})
+
+describe('vulnerabilities: denied IDs', () => {
+  test('a denied CVE fails, whatever its severity and case', () => {
+    const report = trivy([{ id: 'CVE-2024-3094', severity: 'LOW', pkg: 'xz-utils' }])
+    const finding = run('{ denyCves: [cve-2024-3094] }', report)
+    expect(finding.status).toBe('fail')
+    expect(finding.actual).toContain(
+      'rule vulnerabilities.denyCves: found CVE-2024-3094 (LOW in xz-utils)',
+    )
+    expect(run('{ denyCves: [CVE-2024-9999] }', report).status).toBe('pass')
+  })
+})
+
+describe('vulnerabilities: age', () => {
+  test('an old scan fails maxAge; a recent one passes', () => {
+    const finding = run('{ maxAge: 7d }', cosignVuln(trivy([]), ago(10)))
+    expect(finding.status).toBe('fail')
+    expect(finding.actual).toContain(
+      `rule vulnerabilities.maxAge: expected a scan within 7d, found one from "${ago(10)}"`,
+    )
+    expect(run('{ maxAge: 7d }', cosignVuln(trivy([]), ago(6))).status).toBe('pass')
+  })
+
+  test('cosign reads metadata.scanFinishedOn; a bare Trivy report reads CreatedAt', () => {
+    expect(run('{ maxAge: 7d }', cosignVuln(trivy([], ago(30)), ago(1))).status).toBe('pass')
+    expect(run('{ maxAge: 7d }', trivy([], ago(30))).status).toBe('fail')
+  })
+
+  test('a scan dated in the future fails', () => {
+    const future = new Date(NOW.getTime() + 3_600_000).toISOString()
+    expect(run('{ maxAge: 7d }', trivy([], future)).actual).toContain(
+      `rule vulnerabilities.maxAge: the scan time "${future}" is in the future`,
+    )
+  })
+
+  test('no scan time, or one that is not a date, cannot be evaluated', () => {
+    expect(run('{ maxAge: 7d }', { ...trivy([]), CreatedAt: undefined }).actual).toContain(
+      'rule vulnerabilities.maxAge: cannot be evaluated: the report has no scan time (CreatedAt)',
+    )
+    expect(run('{ maxAge: 7d }', trivy([], 'yesterday')).actual).toContain(
+      'rule vulnerabilities.maxAge: cannot be evaluated: CreatedAt "yesterday" is not a date',
+    )
+  })
+})
+
+describe('vulnerabilities: OpenVEX triage', () => {
+  const report = cosignVuln(
+    trivy([{ id: 'CVE-2024-3094', severity: 'CRITICAL', pkg: 'xz-utils', purl: XZ }]),
+  )
+  const rules = '{ maxSeverity: high, denyCves: [CVE-2024-3094], triage: openvex }'
+
+  test('a finding accepted by a verified OpenVEX statement from the same identity passes', () => {
+    expect(run(rules, report, [vex([notAffected('CVE-2024-3094')])]).status).toBe('pass')
+    const fixed = { ...notAffected('CVE-2024-3094'), status: 'fixed' }
+    expect(run(rules, report, [vex([fixed])]).status).toBe('pass')
+  })
+
+  test('without triage, or without a VEX, the finding still fails and says how many were accepted', () => {
+    expect(run('{ maxSeverity: high }', report, [vex([notAffected('CVE-2024-3094')])]).status).toBe(
+      'fail',
+    )
+    expect(run(rules, report).actual).toContain('(0 accepted by OpenVEX)')
+  })
+
+  test.each<[string, CheckedEvidence]>([
+    [
+      'signed by another identity',
+      vex([notAffected('CVE-2024-3094')], { signer: githubSigner({ repo: 'evil/app' }) }),
+    ],
+    [
+      'not verified',
+      vex([notAffected('CVE-2024-3094')], { verified: false, error: 'SIGNATURE_ERROR' }),
+    ],
+    [
+      'of another predicate type',
+      vex([notAffected('CVE-2024-3094')], { predicateType: 'https://example.com/vex' }),
+    ],
+    ['about another vulnerability', vex([notAffected('CVE-2024-0001')])],
+    ['saying affected', vex([{ ...notAffected('CVE-2024-3094'), status: 'affected' }])],
+    [
+      'overridden by a later affected statement',
+      vex([
+        notAffected('CVE-2024-3094', { timestamp: ago(3) }),
+        { ...notAffected('CVE-2024-3094'), status: 'under_investigation', timestamp: ago(2) },
+      ]),
+    ],
+    [
+      'limited to another package',
+      vex([
+        notAffected('CVE-2024-3094', {
+          products: [{ '@id': 'pkg:oci/app', subcomponents: [{ '@id': 'pkg:deb/debian/zlib@1' }] }],
+        }),
+      ]),
+    ],
+    [
+      'with a scope that cannot be read',
+      vex([notAffected('CVE-2024-3094', { products: [{ '@id': 'x', subcomponents: [42] }] })]),
+    ],
+  ])('a VEX statement %s accepts nothing', (_name, statement) => {
+    expect(run(rules, report, [statement]).status).toBe('fail')
+  })
+
+  test('statements limited to the package, by alias, or in OpenVEX v0.0.1 form are accepted', () => {
+    const scoped = notAffected('CVE-2024-3094', {
+      products: [{ '@id': 'pkg:oci/app', subcomponents: [{ '@id': XZ }] }],
+    })
+    expect(run(rules, report, [vex([scoped])]).status).toBe('pass')
+    const alias = {
+      ...notAffected('GHSA-rxwq-x6h5-x525'),
+      vulnerability: { name: 'GHSA-rxwq-x6h5-x525', aliases: ['CVE-2024-3094'] },
+    }
+    expect(run(rules, report, [vex([alias])]).status).toBe('pass')
+    const v001 = vex(
+      [
+        {
+          vulnerability: 'CVE-2024-3094',
+          products: ['pkg:oci/app'],
+          subcomponents: [XZ],
+          status: 'not_affected',
+        },
+      ],
+      { predicateType: 'https://openvex.dev/ns' },
+    )
+    expect(run(rules, report, [v001]).status).toBe('pass')
+  })
+
+  test('a later not_affected statement overrides an earlier affected one', () => {
+    const statements = [
+      { ...notAffected('CVE-2024-3094'), status: 'affected', timestamp: ago(3) },
+      notAffected('CVE-2024-3094', { timestamp: ago(2) }),
+    ]
+    expect(run(rules, report, [vex(statements)]).status).toBe('pass')
+  })
+})
+
+describe('vulnerabilities: a report that cannot be read fails', () => {
+  test.each([
+    ['an SBOM', { bomFormat: 'CycloneDX' }, "the predicate is neither cosign's vuln predicate"],
+    [
+      'a Grype report in scanner.result',
+      cosignVuln({ matches: [] }),
+      'scanner.result is not a Trivy JSON report',
+    ],
+    ['Results that are not a list', { SchemaVersion: 2, Results: {} }, 'Results is not a list'],
+    [
+      'Vulnerabilities that are not a list',
+      { SchemaVersion: 2, Results: [{ Vulnerabilities: 'none' }] },
+      'Results[0].Vulnerabilities is not a list',
+    ],
+    [
+      'a finding without an ID',
+      { SchemaVersion: 2, Results: [{ Vulnerabilities: [{ Severity: 'LOW' }] }] },
+      'Results[0] lists a vulnerability without VulnerabilityID',
+    ],
+  ])('%s', (_name, predicate, message) => {
+    const finding = run('{ maxSeverity: critical }', predicate)
+    expect(finding.status).toBe('fail')
+    expect(finding.actual).toContain(`rule vulnerabilities: cannot be evaluated: ${message}`)
+  })
+})

@@ -1,0 +1,227 @@
+import { describe } from '../errors.js'
+import type { GithubExtensionName } from '../types.js'
+import { compilePattern, type IdentityPolicy, type StringMatcher } from '../verify/identity.js'
+import type {
+  AttestationDoc,
+  IdentityDoc,
+  IdentityRefDoc,
+  MatcherDoc,
+  PolicyDoc,
+  RulesDoc,
+} from './document.js'
+import type { Requirement } from './evaluate.js'
+import { GITHUB_ACTIONS_ISSUER, expandPreset } from './presets.js'
+import { PREDICATE_ALIASES, predicateTypesOf } from './predicate-types.js'
+import {
+  compileUserSchema,
+  type Rule,
+  type SchemaRule,
+  type VulnerabilitiesRule,
+} from './rules/index.js'
+import { pointer, policySchema, policyError } from './validate.js'
+
+export interface CompileOptions {
+  /** The `public-key` input is set: every signer must then be that key. */
+  keyed: boolean
+  /** When the gate started: `maxAge` counts back from here. */
+  now: Date
+  /** Reads a schema file a rule names (load.ts does the I/O); a problem makes the rule fail. */
+  readSchema: (path: string) => { schema: object } | { problem: string }
+}
+
+// The schema offers exactly the extensions certificate.ts reads (`satisfies` checks the names).
+const EXTENSION_NAMES = Object.keys(
+  policySchema.$defs.extensions.properties,
+) as (keyof typeof policySchema.$defs.extensions.properties)[] satisfies GithubExtensionName[]
+
+// A scan may be dated this far after the gate started (clocks of different runners differ).
+const CLOCK_SKEW_MS = 5 * 60_000
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+}
+
+/**
+ * Turns a validated policy into requirements, the same shape the flat inputs produce. Pure but
+ * for `readSchema`; every error is an InputError naming the JSON path of the offending field.
+ */
+export function compilePolicy(doc: PolicyDoc, options: CompileOptions): Requirement[] {
+  const sets = new Map<string, IdentityPolicy[]>()
+  for (const [name, entries] of Object.entries(doc.identities ?? {})) {
+    const path = pointer('', 'identities', name)
+    sets.set(
+      name,
+      entries.map((entry, i) => compileIdentity(entry, pointer(path, i), options.keyed)),
+    )
+  }
+  const signers = (refs: IdentityRefDoc[], path: string): IdentityPolicy[] =>
+    refs.flatMap((ref, i) => {
+      if (typeof ref !== 'string') return [compileIdentity(ref, pointer(path, i), options.keyed)]
+      const set = sets.get(ref)
+      if (set !== undefined) return set
+      const defined = [...sets.keys()].join(', ') || 'none'
+      throw policyError(pointer(path, i), `names no set under \`identities\` (defined: ${defined})`)
+    })
+  const attestations = doc.attestations ?? []
+  // As the flat inputs' `auto`: with no attestation to check, a signature is what is checked.
+  if (doc.signature === undefined && attestations.length === 0) {
+    throw policyError('/signature', 'is required when `attestations` is empty')
+  }
+  const signature: Requirement[] =
+    doc.signature === undefined
+      ? []
+      : [
+          {
+            name: 'signature',
+            kind: 'signature',
+            predicateTypes: [],
+            identities: signers(doc.signature.identities, '/signature/identities'),
+            required: doc.signature.required ?? true,
+          },
+        ]
+  return [
+    ...signature,
+    ...attestations.map((a, i) => compileAttestation(a, pointer('', 'attestations', i))),
+  ]
+
+  function compileAttestation(a: AttestationDoc, path: string): Requirement {
+    const predicateTypes = predicateTypesOf(a.type)
+    if (predicateTypes === undefined) {
+      throw policyError(
+        pointer(path, 'type'),
+        `must be an alias (${PREDICATE_ALIASES.join(', ')}) or a predicate type URI`,
+      )
+    }
+    const rules =
+      a.rules === undefined ? [] : compileRules(a.rules, pointer(path, 'rules'), options)
+    return {
+      name: a.name ?? a.type,
+      kind: 'attestation',
+      predicateTypes,
+      identities: signers(a.identities, pointer(path, 'identities')),
+      required: a.required ?? true,
+      ...(rules.length > 0 && { rules }),
+    }
+  }
+}
+
+function compileIdentity(entry: IdentityDoc, path: string, keyed: boolean): IdentityPolicy {
+  if ('publicKey' in entry) {
+    if (!keyed) throw policyError(pointer(path, 'publicKey'), 'needs the `public-key` input')
+    return { publicKey: true }
+  }
+  // Security: with a key configured only key signatures verify, so a certificate identity could
+  // never match; refusing it says so instead of failing every image.
+  if (keyed) {
+    const problem = 'is a certificate identity, but `public-key` is set: write `publicKey: true`'
+    throw policyError(path, problem, { code: 'INPUT_CONFLICT' })
+  }
+  const base =
+    'preset' in entry
+      ? expandPreset(entry)
+      : {
+          subjectAlternativeName: matcher(entry.san, pointer(path, 'san')),
+          issuer:
+            entry.issuer === undefined
+              ? { exact: GITHUB_ACTIONS_ISSUER }
+              : matcher(entry.issuer, pointer(path, 'issuer')),
+          github: {},
+        }
+  const github: Partial<Record<GithubExtensionName, StringMatcher>> = { ...base.github }
+  for (const name of EXTENSION_NAMES) {
+    const given = entry[name]
+    if (given !== undefined) github[name] = matcher(given, pointer(path, name))
+  }
+  return {
+    subjectAlternativeName: base.subjectAlternativeName,
+    issuer: base.issuer,
+    ...(Object.keys(github).length > 0 && { github }),
+  }
+}
+
+/** A string is exact; a pattern is compiled now, so a bad one fails before any network. */
+function matcher(doc: MatcherDoc, path: string): StringMatcher {
+  if (typeof doc === 'string') return { exact: doc }
+  try {
+    compilePattern(doc.regexp, 'regexp')
+  } catch (error) {
+    throw policyError(pointer(path, 'regexp'), 'is not a valid RE2 regular expression', {
+      cause: error,
+    })
+  }
+  return { regexp: doc.regexp }
+}
+
+function compileRules(rules: RulesDoc, path: string, options: CompileOptions): Rule[] {
+  const compiled: Rule[] = []
+  if (rules.slsa !== undefined) {
+    const { builderId, ...rest } = rules.slsa
+    compiled.push({
+      rule: 'slsa',
+      ...(builderId !== undefined && {
+        builderId: matcher(builderId, pointer(path, 'slsa', 'builderId')),
+      }),
+      ...rest,
+    })
+  }
+  if (rules.schema !== undefined) {
+    compiled.push(schemaRule(rules.schema, pointer(path, 'schema'), options))
+  }
+  if (rules.sbom !== undefined) {
+    compiled.push({ rule: 'sbom', minComponents: rules.sbom.minComponents ?? 1 })
+  }
+  if (rules.vulnerabilities !== undefined) {
+    compiled.push(
+      vulnerabilitiesRule(rules.vulnerabilities, pointer(path, 'vulnerabilities'), options.now),
+    )
+  }
+  return compiled
+}
+
+// A file that cannot be used makes the rule fail with the reason (the rest is still reported);
+// an inline schema is part of the policy, so a bad one is an input error.
+function schemaRule(schema: string | object, path: string, options: CompileOptions): SchemaRule {
+  if (typeof schema === 'string') {
+    const read = options.readSchema(schema)
+    if ('problem' in read) return { rule: 'schema', source: schema, problem: read.problem }
+    try {
+      compileUserSchema(read.schema)
+    } catch (error) {
+      return {
+        rule: 'schema',
+        source: schema,
+        problem: `not a usable JSON Schema: ${describe(error)}`,
+      }
+    }
+    return { rule: 'schema', source: schema, schema: read.schema }
+  }
+  try {
+    compileUserSchema(schema)
+  } catch (error) {
+    throw policyError(path, `is not a usable JSON Schema: ${describe(error)}`, { cause: error })
+  }
+  return { rule: 'schema', source: 'the inline schema', schema }
+}
+
+function vulnerabilitiesRule(
+  doc: NonNullable<RulesDoc['vulnerabilities']>,
+  path: string,
+  now: Date,
+): VulnerabilitiesRule {
+  const { maxAge, ...rest } = doc
+  if (doc.maxSeverity === undefined && doc.denyCves === undefined && maxAge === undefined) {
+    throw policyError(path, 'needs maxSeverity, denyCves or maxAge (triage only narrows them)')
+  }
+  if (maxAge === undefined) return { rule: 'vulnerabilities', ...rest }
+  // The schema allows only `<number><unit>`.
+  const ms = Number(maxAge.slice(0, -1)) * (UNIT_MS[maxAge.slice(-1)] ?? 0)
+  const start = now.getTime()
+  return {
+    rule: 'vulnerabilities',
+    ...rest,
+    maxAge: { text: maxAge, notBefore: start - ms, notAfter: start + CLOCK_SKEW_MS },
+  }
+}

@@ -1,0 +1,61 @@
+// The policy file as written, after schemas/policy.schema.json accepted it. Types only.
+import type { GithubExtensionName } from '../types.js'
+
+/** A string compares exactly; `{regexp}` is an RE2 pattern matched against the whole value. */
+export type MatcherDoc = string | { regexp: string }
+
+export type ExtensionsDoc = Partial<Record<GithubExtensionName, MatcherDoc>>
+
+export type PresetDoc = ExtensionsDoc &
+  (
+    | {
+        preset: 'github-workflow' | 'actions-attest'
+        repository: string
+        workflow?: string
+        ref?: string
+      }
+    | { preset: 'reusable-workflow'; workflow: string; ref?: string; caller: string }
+    | {
+        preset: 'slsa-github-generator'
+        generator: 'container' | 'generic'
+        sourceRepository: string
+        version?: string
+      }
+  )
+
+export type CertificateIdentityDoc = ExtensionsDoc & { san: MatcherDoc; issuer?: MatcherDoc }
+
+export type IdentityDoc = PresetDoc | CertificateIdentityDoc | { publicKey: true }
+
+/** A name of a set under `identities`, or an identity written inline. */
+export type IdentityRefDoc = string | IdentityDoc
+
+export type Severity = 'none' | 'low' | 'medium' | 'high' | 'critical'
+
+export interface RulesDoc {
+  slsa?: { builderId?: MatcherDoc; sourceRepository?: string; ref?: string; commit?: string }
+  /** A path relative to the policy file, or an inline JSON Schema. */
+  schema?: string | Record<string, unknown>
+  sbom?: { minComponents?: number }
+  vulnerabilities?: {
+    maxSeverity?: Severity
+    denyCves?: string[]
+    maxAge?: string
+    triage?: 'openvex'
+  }
+}
+
+export interface AttestationDoc {
+  type: string
+  name?: string
+  required?: boolean
+  identities: IdentityRefDoc[]
+  rules?: RulesDoc
+}
+
+export interface PolicyDoc {
+  version: 1
+  identities?: Record<string, IdentityDoc[]>
+  signature?: { required?: boolean; identities: IdentityRefDoc[] }
+  attestations?: AttestationDoc[]
+}

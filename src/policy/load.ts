@@ -1,0 +1,110 @@
+// Reading the policy file and the schema files it names: the only I/O the policy does.
+import fs from 'node:fs'
+import path from 'node:path'
+import YAML from 'yaml'
+import { InputError, describe } from '../errors.js'
+import { MiB } from '../limits.js'
+import { compilePolicy } from './compile.js'
+import type { Requirement } from './evaluate.js'
+import { isObject } from './rules/read.js'
+import { validatePolicy } from './validate.js'
+
+/** A policy or schema file larger than this is refused before it is parsed. */
+const MAX_FILE_BYTES = MiB
+/** YAML aliases expanded at most; a few repeat a list, many are a "billion laughs" bomb. */
+const MAX_YAML_ALIASES = 16
+
+export interface LoadOptions {
+  /** The `public-key` input is set. */
+  keyed: boolean
+  /** When the gate started. */
+  now: Date
+}
+
+/** Reads, parses, validates and compiles the policy file into requirements. */
+export function loadPolicy(file: string, options: LoadOptions): Requirement[] {
+  let text: string
+  try {
+    text = readText(file)
+  } catch (error) {
+    throw fileError(`cannot be read: ${describe(error)}`, error)
+  }
+  const doc = validatePolicy(/\.json$/i.test(file) ? parseJson(text) : parseYaml(text))
+  const schemas = new Map<string, ReturnType<typeof readSchema>>()
+  return compilePolicy(doc, {
+    ...options,
+    // Relative to the policy file; each file is read once, so rules that share it share it.
+    readSchema: (relative) => {
+      const full = path.resolve(path.dirname(file), relative)
+      const read = schemas.get(full) ?? readSchema(full)
+      schemas.set(full, read)
+      return read
+    },
+  })
+}
+
+function readSchema(file: string): { schema: object } | { problem: string } {
+  try {
+    const schema: unknown = JSON.parse(readText(file))
+    return isObject(schema) ? { schema } : { problem: `${file} is not a JSON object` }
+  } catch (error) {
+    return { problem: `${file} cannot be read as JSON: ${describe(error)}` }
+  }
+}
+
+/** Reads at most MAX_FILE_BYTES of UTF-8 text; larger files are refused, not truncated. */
+function readText(file: string): string {
+  // Checked before opening: opening a FIFO or device could block or never end.
+  if (!fs.statSync(file).isFile()) throw new Error(`${file} is not a regular file`)
+  const fd = fs.openSync(file, 'r')
+  try {
+    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1)
+    let length = 0
+    while (length < buffer.length) {
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null)
+      if (n === 0) break
+      length += n
+    }
+    if (length > MAX_FILE_BYTES)
+      throw new Error(`${file} is larger than ${MAX_FILE_BYTES / MiB} MiB`)
+    return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length))
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    throw fileError(`is not valid JSON: ${describe(error)}`, error)
+  }
+}
+
+// YAML 1.2 core schema only: no custom or language tags (an unknown tag is an error, not a
+// string), no merge keys, no duplicate keys, one document.
+function parseYaml(text: string): unknown {
+  const doc = YAML.parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    customTags: [],
+    merge: false,
+    uniqueKeys: true,
+    strict: true,
+  })
+  const problem = doc.errors[0] ?? doc.warnings[0]
+  if (problem !== undefined) {
+    const line = problem.message.split('\n')[0]?.replace(/:$/, '') ?? 'unreadable'
+    throw fileError(`is not valid YAML: ${line}`)
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown
+  } catch (error) {
+    throw fileError(`cannot be used: ${describe(error)}`, error)
+  }
+}
+
+/** An input error about the policy file as a whole (a field's problem names its path instead). */
+function fileError(problem: string, cause?: unknown): InputError {
+  return new InputError(`The \`policy\` input names a file that ${problem}.`, { cause })
+}

@@ -1,0 +1,104 @@
+import { predicateTypesOf } from '../predicate-types.js'
+import { signedByAny } from '../signer.js'
+import { at, isObject, stringAt } from './read.js'
+import type { RuleContext } from './types.js'
+
+/** A finding as triage sees it: its ID and, when the scanner gave one, the package URL. */
+export interface TriageFinding {
+  id: string
+  purl?: string
+}
+
+interface VexStatement {
+  /** The vulnerability's name and aliases, upper-cased. */
+  ids: Set<string>
+  /** Package URLs the statement is limited to; empty = the whole product. */
+  subcomponents: string[]
+  status: string
+  time: number
+}
+
+// Statuses that say the product is not exposed; `affected` and `under_investigation` are not.
+const ACCEPTING = new Set(['not_affected', 'fixed'])
+
+/**
+ * Which findings a verified OpenVEX attestation accepts. Only attestations signed by the
+ * requirement's own identities count: a waiver is worth no more than the report it waives.
+ */
+export function openvexTriage(context: RuleContext): (finding: TriageFinding) => boolean {
+  const types = predicateTypesOf('openvex') ?? []
+  const trusted = context.evidence.filter(
+    (e) =>
+      e.verified &&
+      e.kind === 'attestation' &&
+      types.includes(e.predicateType ?? '') &&
+      signedByAny(e, context.identities),
+  )
+  // Indexed by ID: a report may hold thousands of findings and the VEX thousands of statements.
+  const byId = new Map<string, VexStatement[]>()
+  for (const statement of trusted.flatMap((e) => readStatements(e.predicate))) {
+    for (const id of statement.ids) {
+      const list = byId.get(id) ?? []
+      list.push(statement)
+      byId.set(id, list)
+    }
+  }
+  return (finding) => {
+    const relevant = (byId.get(finding.id.toUpperCase()) ?? []).filter(
+      (s) =>
+        s.subcomponents.length === 0 ||
+        (finding.purl !== undefined && s.subcomponents.includes(finding.purl)),
+    )
+    if (relevant.length === 0) return false
+    // OpenVEX: the latest statement on a vulnerability wins; statements made at once must agree.
+    const latest = relevant.reduce((time, s) => Math.max(time, s.time), -Infinity)
+    return relevant.filter((s) => s.time === latest).every((s) => ACCEPTING.has(s.status))
+  }
+}
+
+// OpenVEX v0.2.0 (`vulnerability: {name, aliases}`, products with subcomponents) and v0.0.1
+// (`vulnerability: "CVE-…"`, `subcomponents` on the statement). A malformed statement accepts nothing.
+function readStatements(document: unknown): VexStatement[] {
+  const statements = at(document, 'statements')
+  if (!Array.isArray(statements)) return []
+  const documentTime = stringAt(document, 'timestamp')
+  return statements.flatMap((s): VexStatement[] => {
+    const status = stringAt(s, 'status')
+    const vulnerability = at(s, 'vulnerability')
+    const names =
+      typeof vulnerability === 'string'
+        ? [vulnerability]
+        : [stringAt(vulnerability, 'name'), ...(ids(at(vulnerability, 'aliases')) ?? [])]
+    const known = names.filter((n): n is string => n !== undefined).map((n) => n.toUpperCase())
+    // A scope that cannot be read drops the statement; it is never widened to the whole product.
+    const products = items(at(s, 'products'))
+    const scopes = [
+      ids(at(s, 'subcomponents')),
+      ...(products === undefined ? [undefined] : products.map((p) => ids(at(p, 'subcomponents')))),
+    ]
+    if (status === undefined || known.length === 0 || scopes.includes(undefined)) return []
+    const time = Date.parse(stringAt(s, 'timestamp') ?? documentTime ?? '')
+    return [
+      {
+        ids: new Set(known),
+        subcomponents: scopes.flatMap((scope) => scope ?? []),
+        status,
+        time: Number.isNaN(time) ? -Infinity : time,
+      },
+    ]
+  })
+}
+
+/** An optional list: [] when absent, undefined when it is something else. */
+function items(value: unknown): unknown[] | undefined {
+  if (value === undefined) return []
+  return Array.isArray(value) ? value : undefined
+}
+
+/** An optional list of strings or `{"@id": …}` objects; undefined when any item is neither. */
+function ids(value: unknown): string[] | undefined {
+  const found = items(value)?.map((item) =>
+    typeof item === 'string' ? item : isObject(item) ? stringAt(item, '@id') : undefined,
+  )
+  return found?.includes(undefined) ? undefined : (found as string[] | undefined)
+}

@@ -1,0 +1,33 @@
+// Reading untrusted predicate JSON: nothing is assumed about its shape.
+
+export type JsonObject = Record<string, unknown>
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The value at `keys` below `value`, or undefined when any step is missing or not an object. */
+export function at(value: unknown, ...keys: string[]): unknown {
+  let current = value
+  for (const key of keys) {
+    if (!isObject(current) || !Object.hasOwn(current, key)) return undefined
+    current = current[key]
+  }
+  return current
+}
+
+/** The string at `keys`, or undefined. */
+export function stringAt(value: unknown, ...keys: string[]): string | undefined {
+  const found = at(value, ...keys)
+  return typeof found === 'string' ? found : undefined
+}
+
+/** A value a predicate gave, quoted and cut short, for a failure message. */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)
+}
+
+/** An untrusted name cut short for a message. */
+export function clip(value: string): string {
+  return value.length > 100 ? `${value.slice(0, 100)}…` : value
+}
