@@ -30,6 +30,7 @@ export const INPUT_FLAGS = [
   'timeout',
   'concurrency',
   'sources',
+  'platforms',
 ] as const
 
 /** The inputs `inspect` takes: where and how to read, and optionally whom to compare signers with. */

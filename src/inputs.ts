@@ -1,4 +1,5 @@
 import { InputError } from './errors.js'
+import { parsePlatforms, type PlatformSelection } from './platforms.js'
 import { LIMITS, MiB } from './limits.js'
 import {
   GITHUB_ACTIONS_ISSUER,
@@ -39,6 +40,8 @@ export interface Inputs {
   concurrency: number
   /** Where to look for evidence (`sources` input; all by default). */
   sources: Set<SourceId>
+  /** Which manifests of a multi-platform index must meet the requirements. */
+  platforms: PlatformSelection
 }
 
 /** Reads one input by its action.yml name; '' when unset. */
@@ -77,6 +80,7 @@ export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
     timeoutMs: wholeNumber(get, 'timeout', LIMITS.overallTimeoutMs / 1000, 1, 3600) * 1000,
     concurrency: wholeNumber(get, 'concurrency', 8, 1, 32),
     sources: sourceIds(get('sources')),
+    platforms: parsePlatforms(list(get('platforms'))),
   }
 }
 

@@ -1,32 +1,29 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import { GateError, describe } from './errors.js'
+import {
+  examineImage,
+  judgeEvidence,
+  type Examiner,
+  type ExaminedImage,
+  checkWith,
+} from './examine.js'
 import type { Inputs } from './inputs.js'
-import { classify } from './policy/classify.js'
-import { evaluate } from './policy/index.js'
+import { checkPlatforms } from './multi-arch.js'
 import {
   RegistryClient,
   credentialResolver,
-  formatReference,
+  isIndexType,
   type Fetch,
+  type Repository,
 } from './registry/index.js'
 import type { CredentialHelperRunner } from './registry/credentials.js'
 import { overallVerdict, toResultJson } from './report/result.js'
 import type { GithubApi } from './sources/github-api.js'
-import { collectEvidence, selectSources, type Source } from './sources/index.js'
-import type {
-  CheckedEvidence,
-  Digest,
-  Evidence,
-  GateResult,
-  ImageRef,
-  ImageResult,
-} from './types.js'
+import { selectSources } from './sources/index.js'
+import type { GateResult, ImageResult } from './types.js'
 import { mapLimit } from './util/concurrency.js'
 import {
-  checkEvidence,
   loadTrust,
-  trustFor,
   type PublicGoodLoader,
   type Trust,
   type TrustedRootLoader,
@@ -62,7 +59,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
     github: githubApi(inputs, deps),
   }
   const images = await mapLimit(inputs.images, IMAGE_CONCURRENCY, async ({ ref }) =>
-    judge(await examineImage(ref, examiner), inputs),
+    judge(ref, await examineImage(ref, examiner), inputs, examiner),
   )
   return {
     mediaType: 'application/vnd.supply-chain-gate.result.v1+json',
@@ -122,65 +119,20 @@ export function githubApi(inputs: Inputs, deps: Deps): GithubApi | undefined {
   }
 }
 
-/** What examining an image needs: where to read, how to check each piece, and how many at once. */
-export interface Examiner {
-  registry: RegistryClient
-  sources: readonly Source[]
-  check: (found: Evidence[], digest: Digest) => Promise<CheckedEvidence[]>
-  concurrency: number
-  github?: GithubApi
-}
-
-/** Verifies every piece found for `digest` against `trust` (bad pieces are data, never thrown). */
-export function checkWith(trust: Trust): Examiner['check'] {
-  return async (found, digest) => {
-    const ready = await trustFor(trust, found)
-    return found.map((e) => checkEvidence(e, digest, ready))
-  }
-}
-
-/** One image read and checked, nothing evaluated; `error` when it could not be read (exit 2). */
-export interface ExaminedImage {
-  reference: string
-  digest?: Digest
-  mediaType?: string
-  evidence: CheckedEvidence[]
-  error?: { code: string; message: string }
-}
-
-/** Resolves the image once, then collects and checks every piece of evidence for that digest. */
-export async function examineImage(ref: ImageRef, examiner: Examiner): Promise<ExaminedImage> {
-  const reference = formatReference(ref)
-  let digest: string | undefined
-  try {
-    const resolved = await examiner.registry.resolve(ref)
-    digest = resolved.digest
-    const found = await collectEvidence(
-      { repository: ref, digest: resolved.digest, mediaType: resolved.mediaType },
-      { registry: examiner.registry, concurrency: examiner.concurrency, github: examiner.github },
-      examiner.sources,
-    )
-    const evidence = await examiner.check(found, resolved.digest)
-    return { reference, digest, mediaType: resolved.mediaType, evidence }
-  } catch (error) {
-    const code = error instanceof GateError ? error.code : 'INTERNAL'
-    const message = `Failed to check ${reference}: ${describe(error)}`
-    return {
-      reference,
-      ...(digest !== undefined && { digest }),
-      evidence: [],
-      error: { code, message },
-    }
-  }
-}
-
-/** Evaluates the requirements on one examined image; one that could not be read is an error. */
-function judge({ evidence, error, ...image }: ExaminedImage, inputs: Inputs): ImageResult {
+/** Evaluates one examined image, and under `platforms` each of its platform manifests. */
+async function judge(
+  repository: Repository,
+  examined: ExaminedImage,
+  inputs: Inputs,
+  examiner: Examiner,
+): Promise<ImageResult> {
+  const { evidence, error, ...image } = examined
   // Keys in result-JSON order: verdict and class before the long evidence list.
   if (error !== undefined) return { ...image, verdict: 'error', evidence, findings: [], error }
-  const findings = evaluate(inputs.requirements, evidence)
-  const verdict = findings.some((f) => f.status === 'fail') ? 'fail' : 'pass'
-  return { ...image, verdict, class: classify(evidence), evidence, findings }
+  const { verdict, class: evidenceClass, findings } = judgeEvidence(evidence, inputs)
+  const result: ImageResult = { ...image, verdict, class: evidenceClass, evidence, findings }
+  if (inputs.platforms === 'index' || !isIndexType(image.mediaType)) return result
+  return checkPlatforms(repository, result, inputs, examiner)
 }
 
 /** Writes the result JSON into `dir`; returns its path. */

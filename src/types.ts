@@ -102,7 +102,20 @@ export interface ImageResult {
   class?: EvidenceClass
   evidence: CheckedEvidence[]
   findings: Finding[]
+  /** Under `platforms: all` or a list: each platform manifest of the index, judged on its own. */
+  platforms?: PlatformResult[]
   /** Set when the image could not be checked at all (exit 2). */
+  error?: { code: string; message: string }
+}
+
+/** One platform manifest of an index, with its own evidence and findings. */
+export interface PlatformResult {
+  platform: string
+  digest: Digest
+  verdict: Verdict
+  class?: EvidenceClass
+  evidence: CheckedEvidence[]
+  findings: Finding[]
   error?: { code: string; message: string }
 }
 

@@ -1,16 +1,8 @@
 // `supply-chain-gate inspect`: every piece of evidence, where it was found, and whether it verified.
 import { TrustError, describe } from '../errors.js'
 import { parseInputs, type InputGetter, type Inputs } from '../inputs.js'
-import {
-  checkWith,
-  examineImage,
-  githubApi,
-  loadInputTrust,
-  registryClient,
-  type Deps,
-  type Examiner,
-  type ExaminedImage,
-} from '../main.js'
+import { checkWith, examineImage, type Examiner, type ExaminedImage } from '../examine.js'
+import { githubApi, loadInputTrust, registryClient, type Deps } from '../main.js'
 import { CLASS_DESCRIPTIONS, classify } from '../policy/classify.js'
 import { selectSources } from '../sources/index.js'
 import { plain } from '../report/escape.js'

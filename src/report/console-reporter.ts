@@ -26,6 +26,13 @@ export function renderConsole(result: GateResult): string {
       lines.push(`      expected: ${plain(f.expected)}`)
       lines.push(`      actual:   ${plain(f.actual)}`)
     }
+    for (const p of image.platforms ?? []) {
+      lines.push(`  ${MARK[p.verdict]} platform ${plain(p.platform)} (${p.digest})`)
+      if (p.error) lines.push(`      ${plain(p.error.message)}`)
+      for (const f of p.findings.filter((x) => x.status !== 'pass')) {
+        lines.push(`      ${MARK[f.status]} ${plain(f.requirement)}: ${plain(f.actual)}`)
+      }
+    }
     if (image.evidence.length > 0) lines.push('  evidence:')
     for (const e of image.evidence) lines.push(`    ${evidenceLine(e)}`)
   }

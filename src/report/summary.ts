@@ -1,6 +1,6 @@
 import { LIMITS } from '../limits.js'
 import { CLASS_DESCRIPTIONS } from '../policy/classify.js'
-import type { CheckedEvidence, Finding, GateResult, ImageResult } from '../types.js'
+import type { CheckedEvidence, Finding, GateResult, ImageResult, PlatformResult } from '../types.js'
 import { markdown as md } from './escape.js'
 
 const VERDICT_ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const
@@ -38,8 +38,19 @@ function renderImage(image: ImageResult): string[] {
   if (image.class)
     lines.push(`Evidence class **${image.class}**: ${CLASS_DESCRIPTIONS[image.class]}`, '')
   if (image.findings.length > 0) lines.push(...renderFindings(image.findings), '')
+  if (image.platforms) lines.push(...renderPlatforms(image.platforms), '')
   if (image.evidence.length > 0) lines.push(...renderEvidence(image.evidence), '')
   return lines
+}
+
+function renderPlatforms(platforms: PlatformResult[]): string[] {
+  const rows = platforms.map((p) => {
+    const failed = p.error
+      ? [p.error.message]
+      : p.findings.filter((f) => f.status !== 'pass').map((f) => `${f.requirement}: ${f.actual}`)
+    return `| ${VERDICT_ICON[p.verdict]} | ${md(p.platform)} | \`${p.digest}\` | ${p.class ?? ''} | ${md(failed.join('; ')) || 'every requirement met'} |`
+  })
+  return ['| | Platform | Digest | Class | Problems |', '|---|---|---|---|---|', ...rows]
 }
 
 function renderFindings(findings: Finding[]): string[] {

@@ -1,0 +1,171 @@
+// Multi-platform images: the `platforms` input decides which manifests of an index must meet the
+// requirements, on the real registry with cosign v3 signatures on the index and on its children.
+import { InputError } from '../src/errors.js'
+import { parsePlatforms, selectPlatforms } from '../src/platforms.js'
+import { exitCode } from '../src/report/result.js'
+import { renderSummary } from '../src/report/summary.js'
+import { runGate, writeTrustedRoot } from './helpers/gate.js'
+import { createMiniSigstore, githubIdentity, type MiniSigstore } from './helpers/mini-sigstore.js'
+import { cosignSign } from './helpers/publish.js'
+import { pushImage, pushIndex, sharedRegistry, uniqueRepo } from './helpers/registry.js'
+
+const SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
+const identity = githubIdentity({
+  repo: 'acme/app',
+  workflowPath: '.github/workflows/release.yml',
+  ref: 'refs/tags/v1.0.0',
+})
+const d = (n: number) => ({
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  digest: `sha256:${String(n).repeat(64)}`,
+  size: 1,
+})
+
+describe('platform selection', () => {
+  test('parsePlatforms: index by default, all, or names', () => {
+    expect(parsePlatforms([])).toBe('index')
+    expect(parsePlatforms(['index'])).toBe('index')
+    expect(parsePlatforms(['all'])).toBe('all')
+    expect(parsePlatforms(['linux/amd64', 'linux/arm64/v8'])).toEqual([
+      'linux/amd64',
+      'linux/arm64/v8',
+    ])
+    expect(() => parsePlatforms(['linux'])).toThrow(InputError)
+    expect(() => parsePlatforms(['all', 'linux/amd64'])).toThrow(/`platforms` input/)
+  })
+
+  test('selectPlatforms skips BuildKit attestation entries and reports named platforms that are missing', () => {
+    const manifests = [
+      { ...d(1), platform: { os: 'linux', architecture: 'amd64' } },
+      { ...d(2), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+      { ...d(3), platform: { os: 'unknown', architecture: 'unknown' } },
+      d(4),
+    ]
+    expect(selectPlatforms(manifests, 'all').selected.map((p) => p.name)).toEqual([
+      'linux/amd64',
+      'linux/arm64/v8',
+    ])
+    const named = selectPlatforms(manifests, ['linux/arm64', 'linux/s390x'])
+    expect(named.selected.map((p) => p.name)).toEqual(['linux/arm64/v8'])
+    expect(named.missing).toEqual(['linux/s390x'])
+  })
+})
+
+describe('the gate on a multi-platform index', () => {
+  let host: string
+  let ss: MiniSigstore
+  let root: string
+  beforeAll(async () => {
+    host = sharedRegistry()
+    ss = await createMiniSigstore()
+    root = writeTrustedRoot(ss)
+  })
+
+  /** An index of linux/amd64 and linux/arm64; `sign` names what carries a cosign signature. */
+  async function index(sign: { index?: boolean; amd64?: boolean; arm64?: boolean }) {
+    const repo = uniqueRepo('multiarch')
+    const amd64 = await pushImage(host, repo, 'amd64', {
+      text: 'amd64\n',
+      platform: { os: 'linux', architecture: 'amd64' },
+    })
+    const arm64 = await pushImage(host, repo, 'arm64', {
+      text: 'arm64\n',
+      platform: { os: 'linux', architecture: 'arm64' },
+    })
+    const idx = await pushIndex(host, repo, 'v1', [
+      { ...amd64, platform: { os: 'linux', architecture: 'amd64' } },
+      { ...arm64, platform: { os: 'linux', architecture: 'arm64' } },
+    ])
+    if (sign.index) await cosignSign(ss, host, repo, idx.digest, identity)
+    if (sign.amd64) await cosignSign(ss, host, repo, amd64.digest, identity)
+    if (sign.arm64) await cosignSign(ss, host, repo, arm64.digest, identity)
+    return {
+      ref: `${host}/${repo}:v1`,
+      index: idx.digest,
+      amd64: amd64.digest,
+      arm64: arm64.digest,
+    }
+  }
+  const gate = (ref: string, platforms?: string) =>
+    runGate(host, {
+      image: ref,
+      'trusted-root': root,
+      'certificate-identity': SAN,
+      sources: 'referrers',
+      ...(platforms && { platforms }),
+    })
+
+  test('platforms: index (the default) verifies the index digest only', async () => {
+    const img = await index({ index: true })
+    const result = await gate(img.ref)
+    expect(result.verdict).toBe('pass')
+    expect(result.images[0]!.digest).toBe(img.index)
+    expect(result.images[0]!.platforms).toBeUndefined()
+  })
+
+  test('platforms: all fails when only the index is signed, per platform, with a coverage warning', async () => {
+    const img = await index({ index: true })
+    const result = await gate(img.ref, 'all')
+    expect(exitCode(result)).toBe(1)
+    const image = result.images[0]!
+    expect(image.platforms!.map((p) => [p.platform, p.digest, p.verdict])).toEqual([
+      ['linux/amd64', img.amd64, 'fail'],
+      ['linux/arm64', img.arm64, 'fail'],
+    ])
+    expect(image.findings).toContainEqual(
+      expect.objectContaining({
+        requirement: 'signature coverage',
+        status: 'warn',
+        actual: 'evidence covers the index but not linux/amd64, linux/arm64',
+      }),
+    )
+    expect(renderSummary(result)).toContain('| Platform | Digest | Class | Problems |')
+  })
+
+  test('platforms: all passes when every platform manifest is signed, and warns that the index is not', async () => {
+    const img = await index({ amd64: true, arm64: true })
+    const result = await gate(img.ref, 'all')
+    expect(result.verdict).toBe('pass')
+    const image = result.images[0]!
+    expect(image.platforms!.every((p) => p.verdict === 'pass')).toBe(true)
+    expect(image.findings).toContainEqual(
+      expect.objectContaining({ requirement: 'signature (index)', status: 'warn' }),
+    )
+    expect(image.findings).toContainEqual(
+      expect.objectContaining({
+        requirement: 'signature coverage',
+        actual: 'evidence covers the platform manifests but not the index',
+      }),
+    )
+  })
+
+  test('one unsigned platform fails the image and is named', async () => {
+    const img = await index({ index: true, amd64: true })
+    const result = await gate(img.ref, 'all')
+    expect(exitCode(result)).toBe(1)
+    const arm = result.images[0]!.platforms!.find((p) => p.platform === 'linux/arm64')!
+    expect(arm.verdict).toBe('fail')
+    expect(arm.findings[0]!.actual).toBe('no signatures or attestations were found for this digest')
+  })
+
+  test('named platforms: only those are checked, and one the index lacks fails', async () => {
+    const img = await index({ amd64: true })
+    expect((await gate(img.ref, 'linux/amd64')).verdict).toBe('pass')
+    const missing = await gate(img.ref, 'linux/amd64,linux/s390x')
+    expect(exitCode(missing)).toBe(1)
+    expect(missing.images[0]!.findings[0]).toMatchObject({
+      requirement: 'platform linux/s390x',
+      status: 'fail',
+      actual: 'the index has linux/amd64',
+    })
+  })
+
+  test('platforms on a single-platform image changes nothing', async () => {
+    const repo = uniqueRepo('single')
+    const image = await pushImage(host, repo, 'v1')
+    await cosignSign(ss, host, repo, image.digest, identity)
+    const result = await gate(`${host}/${repo}:v1`, 'all')
+    expect(result.verdict).toBe('pass')
+    expect(result.images[0]!.platforms).toBeUndefined()
+  })
+})

@@ -1,0 +1,86 @@
+// Examining an image: resolve it once, collect every piece of evidence, verify each, judge them.
+import { GateError, describe } from './errors.js'
+import type { Inputs } from './inputs.js'
+import { classify } from './policy/classify.js'
+import { evaluate } from './policy/index.js'
+import { formatReference, type RegistryClient, type Repository } from './registry/index.js'
+import type { GithubApi } from './sources/github-api.js'
+import { collectEvidence, type Source } from './sources/index.js'
+import type { CheckedEvidence, Digest, Evidence, ImageRef, ImageResult } from './types.js'
+import { checkEvidence, trustFor, type Trust } from './verify/index.js'
+
+/** What examining an image needs: where to read, how to check each piece, and how many at once. */
+export interface Examiner {
+  registry: RegistryClient
+  sources: readonly Source[]
+  check: (found: Evidence[], digest: Digest) => Promise<CheckedEvidence[]>
+  concurrency: number
+  github?: GithubApi
+}
+
+/** Verifies every piece found for `digest` against `trust` (bad pieces are data, never thrown). */
+export function checkWith(trust: Trust): Examiner['check'] {
+  return async (found, digest) => {
+    const ready = await trustFor(trust, found)
+    return found.map((e) => checkEvidence(e, digest, ready))
+  }
+}
+
+/** One image read and checked, nothing evaluated; `error` when it could not be read (exit 2). */
+export interface ExaminedImage {
+  reference: string
+  digest?: Digest
+  mediaType?: string
+  evidence: CheckedEvidence[]
+  error?: { code: string; message: string }
+}
+
+/** Resolves the image once, then collects and checks every piece of evidence for that digest. */
+export async function examineImage(ref: ImageRef, examiner: Examiner): Promise<ExaminedImage> {
+  const reference = formatReference(ref)
+  let digest: string | undefined
+  try {
+    const resolved = await examiner.registry.resolve(ref)
+    digest = resolved.digest
+    const evidence = await examineDigest(ref, resolved.digest, resolved.mediaType, examiner)
+    return { reference, digest, mediaType: resolved.mediaType, evidence }
+  } catch (error) {
+    return {
+      reference,
+      ...(digest !== undefined && { digest }),
+      evidence: [],
+      error: failure(reference, error),
+    }
+  }
+}
+
+/** Collects and checks every piece of evidence attached to one digest of the repository. */
+export async function examineDigest(
+  repository: Repository,
+  digest: Digest,
+  mediaType: string,
+  examiner: Examiner,
+): Promise<CheckedEvidence[]> {
+  const found = await collectEvidence(
+    { repository, digest, mediaType },
+    { registry: examiner.registry, concurrency: examiner.concurrency, github: examiner.github },
+    examiner.sources,
+  )
+  return examiner.check(found, digest)
+}
+
+/** The error an image or platform that could not be read reports (exit 2). */
+export function failure(what: string, error: unknown): { code: string; message: string } {
+  const code = error instanceof GateError ? error.code : 'INTERNAL'
+  return { code, message: `Failed to check ${what}: ${describe(error)}` }
+}
+
+/** Evaluates the requirements on checked evidence: the verdict, the class and every finding. */
+export function judgeEvidence(
+  evidence: CheckedEvidence[],
+  inputs: Pick<Inputs, 'requirements'>,
+): Pick<ImageResult, 'verdict' | 'class' | 'findings'> {
+  const findings = evaluate(inputs.requirements, evidence)
+  const verdict = findings.some((f) => f.status === 'fail') ? 'fail' : 'pass'
+  return { verdict, class: classify(evidence), findings }
+}
