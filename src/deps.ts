@@ -26,16 +26,18 @@ export function liveDeps(maskSecret: (secret: string) => void): Deps {
   }
 }
 
-// TUF is loaded only when no trusted-root is given, to keep start-up lean.
+// TUF is loaded only when no trusted-root is given, to keep start-up lean. forceCache: a cached
+// timestamp that has not expired is used without a request (TUF's freshness window), so a warm
+// run makes none; anything missing, expired or corrupt is refreshed from the mirror.
 async function loadPublicGood(): Promise<TrustedRoot> {
   const { getTrustedRoot } = await import('@sigstore/tuf')
-  return getTrustedRoot({ cachePath: path.join(cacheDir(), 'tuf') })
+  return getTrustedRoot({ cachePath: path.join(cacheDir(), 'tuf'), forceCache: true })
 }
 
 // Called only when a bundle's certificate was issued by GitHub's instance (verify/trustFor).
 async function loadGithubRoot(): Promise<TrustedRoot> {
   const { getTrustedRoot } = await import('@sigstore/tuf')
-  return getTrustedRoot(await githubTufOptions(cacheDir()))
+  return getTrustedRoot({ ...(await githubTufOptions(cacheDir())), forceCache: true })
 }
 
 /**
