@@ -11,6 +11,15 @@ import { exitCode } from './report/result.js'
 
 /** The action: inputs from the runner, result to outputs, summary and annotations. */
 export async function runAction(): Promise<void> {
+  // Outputs go to the GITHUB_OUTPUT file only: without it @actions/core would print
+  // `::set-output` on stdout, the channel untrusted text could try to forge (T69).
+  if (!process.env['GITHUB_OUTPUT']) {
+    core.setFailed('GITHUB_OUTPUT is not set: this runner is too old for Supply Chain Gate.')
+    process.exitCode = 2
+    return
+  }
+  // `verified` is false until the very end says otherwise, whatever happens in between (T69).
+  core.setOutput('verified', 'false')
   try {
     const inputs = parseInputs((name) => core.getInput(name))
     const result = await run(
@@ -20,7 +29,8 @@ export async function runAction(): Promise<void> {
     const dir =
       inputs.outputDir ?? path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'supply-chain-gate')
     const resultsPath = await writeResult(result, dir)
-    await reportToActions(result, resultsPath, inputs.summary)
+    const identities = inputs.requirements.flatMap((r) => r.identities)
+    await reportToActions(result, resultsPath, inputs.summary, identities)
     const code = exitCode(result)
     if (code !== 0) {
       core.setFailed(

@@ -12,11 +12,28 @@ export const LIMITS = {
   errorBodyBytes: 64 * 1024,
   /** Token endpoint response. */
   tokenBodyBytes: 128 * 1024,
-  /** Candidate signatures and attestations evaluated per image; more fails closed. */
+  /**
+   * Candidate signatures and attestations evaluated per image (every source together); each
+   * source claims its candidates before it fetches a blob, and more fails closed.
+   */
   evidencePerImage: 100,
   /** Referrers: pages followed, and descriptors in all pages together. */
   referrerPages: 10,
   referrerDescriptors: 1000,
+  /** Layers in one cosign `.sig` / `.att` manifest: cosign's own parse limit (pkg/oci/remote). */
+  cosignLayersPerTag: 1000,
+  /**
+   * BuildKit writes one attestation manifest per platform with a few statements each; an index
+   * listing more is not BuildKit's, and reading it all would let the registry choose our cost.
+   */
+  buildkitManifests: 32,
+  buildkitStatements: 64,
+  /** GitHub attestations API pages per digest; with per_page=100 the evidence cap is met first. */
+  githubPages: 10,
+  /** Rate-limit waits per GitHub API request, each ending before the overall deadline. */
+  githubRateLimitWaits: 3,
+  /** GitHub's advice when a secondary rate limit gives no reset time: wait at least a minute. */
+  githubSecondaryLimitWaitMs: 60_000,
   /** Per-bundle structures, checked before sigstore-js sees the bundle (it has no caps). */
   tlogEntriesPerBundle: 32,
   timestampsPerBundle: 32,
@@ -26,6 +43,8 @@ export const LIMITS = {
   redirects: 10,
   /** Transient retries (429, 5xx, network) for idempotent requests, and the longest wait honoured. */
   retries: 2,
+  /** First wait between retries; each later one doubles it. */
+  retryBackoffMs: 200,
   retryAfterMaxMs: 10_000,
   /** One request, headers to last byte. */
   requestTimeoutMs: 30_000,
@@ -33,6 +52,10 @@ export const LIMITS = {
   overallTimeoutMs: 180_000,
   /** Length of an identity value or regexp we accept to match. */
   identityChars: 4096,
+  /** The policy file (and each schema file it names): larger is refused before parsing. */
+  policyFileBytes: MiB,
+  /** YAML aliases expanded in the policy file: a few repeat a list, many are a "billion laughs". */
+  policyYamlAliases: 16,
   /** Job summary size; the rest is cut with a note. */
   summaryBytes: 512 * 1024,
 } as const

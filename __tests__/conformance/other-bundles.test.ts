@@ -160,7 +160,7 @@ const ROWS: Row[] = [
     root: goRoot,
     signer: brian,
     expect: 'fail',
-    reason: /the bundle is malformed/,
+    reason: /the DSSE envelope has 2 signatures; exactly one is required/,
   },
   {
     name: `${GO}/bundles/othername.sigstore.json`,

@@ -1,12 +1,14 @@
 // A programmable OCI registry on loopback: the referrers API (OCI 1.1) with pagination, the
 // fallback statuses real registries give, auth challenges, and per-path overrides for hostile
-// behaviour. Every request's headers are recorded so tests can see what was sent.
+// behaviour. Every request's headers are recorded so tests can see what was sent. Also: a raw TCP
+// "credential sink" that records every byte it is sent, and helpers for endless or lying bodies.
 import crypto from 'node:crypto'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json'
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+export const BUNDLE_V03 = 'application/vnd.dev.sigstore.bundle.v0.3+json'
 
 export interface RecordedRequest {
   method: string
@@ -20,6 +22,8 @@ export type Handler = (
 ) => boolean | Promise<boolean>
 
 export interface FakeRegistryOptions {
+  /** Loopback address to listen on (default 127.0.0.1; 127.0.0.2 is another origin). */
+  address?: string
   /** How `/v2/<name>/referrers/<digest>` answers: the API, or a status that forces the fallback. */
   referrers?: 'api' | 400 | 404 | 406 | 'html'
   /** Descriptors per referrers page (Link rel="next" beyond). */
@@ -42,6 +46,19 @@ export interface FakeRegistry {
     manifest: object | Buffer,
     tag?: string,
     mediaType?: string,
+  ): { mediaType: string; digest: string; size: number }
+  /**
+   * Stores a Sigstore bundle as an OCI 1.1 referrer of `subject`, as actions/attest pushes it
+   * (artifactType and layer of the bundle media type, empty config). Returns its descriptor.
+   */
+  putReferrer(
+    subject: { mediaType: string; digest: string; size: number },
+    bundle: unknown,
+    options?: {
+      predicateType?: string
+      artifactType?: string
+      annotations?: Record<string, string>
+    },
   ): { mediaType: string; digest: string; size: number }
   /** Runs before the built-in routes; return true when it answered. */
   override(handler: Handler): void
@@ -70,7 +87,11 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     const url = new URL(req.url ?? '/', 'http://x')
     if (options.bearer && url.pathname === '/token') return token(req, res, url)
     if (options.bearer && req.headers.authorization !== `Bearer ${options.bearer.token}`) {
-      const realm = options.bearer.realm ?? `http://${hostOf(req)}/token`
+      // Behind the tests' DNS-like fetch (x-original-host) the registry is an https name.
+      const original = req.headers['x-original-host']
+      const realm =
+        options.bearer.realm ??
+        (typeof original === 'string' ? `https://${original}/token` : `http://${hostOf(req)}/token`)
       res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="fake",scope="x"` })
       return void res.end()
     }
@@ -142,10 +163,11 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     res.end(JSON.stringify({ token: b.token, scope: url.searchParams.get('scope') }))
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`
+  const address = options.address ?? '127.0.0.1'
+  await new Promise<void>((resolve) => server.listen(0, address, resolve))
+  const host = `${address}:${(server.address() as AddressInfo).port}`
 
-  return {
+  const registry: FakeRegistry = {
     host,
     url: `http://${host}`,
     requests,
@@ -167,6 +189,24 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
       if (tag !== undefined) manifests.set(tag, { bytes, mediaType: type })
       return { mediaType: type, digest, size: bytes.length }
     },
+    putReferrer(subject, bundle, opts = {}) {
+      const artifactType = opts.artifactType ?? BUNDLE_V03
+      const layer = registry.putBlob(JSON.stringify(bundle), artifactType)
+      const config = registry.putBlob('{}', 'application/vnd.oci.empty.v1+json')
+      return registry.putManifest({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        artifactType,
+        config,
+        layers: [layer],
+        subject,
+        annotations: {
+          'dev.sigstore.bundle.content': 'dsse-envelope',
+          ...(opts.predicateType && { 'dev.sigstore.bundle.predicateType': opts.predicateType }),
+          ...opts.annotations,
+        },
+      })
+    },
     override(handler) {
       overrides.push(handler)
     },
@@ -176,6 +216,7 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
         server.close(() => resolve())
       }),
   }
+  return registry
 }
 
 function hostOf(req: http.IncomingMessage): string {
@@ -200,4 +241,144 @@ function send(
 function notFound(res: http.ServerResponse): void {
   res.writeHead(404, { 'content-type': 'application/json' })
   res.end('{"errors":[{"code":"NOT_FOUND"}]}')
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile bodies
+
+/**
+ * Streams `chunk` forever (chunked, no Content-Length), respecting backpressure, until the client
+ * goes away; `delayMs` > 0 trickles one chunk per delay. Returns the bytes written so far.
+ */
+export function streamForever(
+  res: http.ServerResponse,
+  options: {
+    status?: number
+    headers?: Record<string, string>
+    chunk?: Buffer
+    delayMs?: number
+    /** Sent first, e.g. the start of a JSON document. */
+    prefix?: string
+  } = {},
+): { written: () => number } {
+  const chunk = options.chunk ?? Buffer.alloc(64 * 1024, 0x20)
+  let written = 0
+  let closed = false
+  res.on('close', () => (closed = true))
+  res.writeHead(options.status ?? 200, options.headers ?? {})
+  if (options.prefix) res.write(options.prefix)
+  const pump = (): void => {
+    while (!closed) {
+      written += chunk.length
+      const more = res.write(chunk)
+      if (options.delayMs) {
+        const timer = setTimeout(pump, options.delayMs)
+        res.once('close', () => clearTimeout(timer))
+        return
+      }
+      if (!more) {
+        res.once('drain', pump)
+        return
+      }
+    }
+  }
+  pump()
+  return { written: () => written }
+}
+
+/** Writes a raw HTTP/1.1 response on the request's socket (e.g. a lying Content-Length). */
+export function rawResponse(req: http.IncomingMessage, head: string, body: Buffer | string): void {
+  req.socket.end(
+    Buffer.concat([Buffer.from(head.replace(/\n/g, '\r\n') + '\r\n\r\n'), Buffer.from(body)]),
+  )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credential sink
+
+export interface SinkRequest {
+  method: string
+  url: string
+  /** Header names lowercased. */
+  headers: Record<string, string>
+}
+
+export interface Sink {
+  host: string
+  url: string
+  /** Every HTTP request head it parsed. */
+  requests: SinkRequest[]
+  /** Every byte any client sent it, as latin1 text (TLS handshakes included). */
+  received(): string
+  /** How it answers each request (default 404). */
+  respond(handler: (req: SinkRequest) => SinkReply): void
+  close(): Promise<void>
+}
+
+export interface SinkReply {
+  status?: number
+  headers?: Record<string, string>
+  body?: Buffer | string
+}
+
+/**
+ * A second listener, on another origin, that records every byte it receives: the place a
+ * credential would land if it followed a redirect, a realm or a Link it should not (catalog
+ * harness "credential sink"). It parses just enough HTTP to answer, one request per connection.
+ */
+export async function startSink(address = '127.0.0.2'): Promise<Sink> {
+  const chunks: Buffer[] = []
+  const requests: SinkRequest[] = []
+  const sockets = new Set<net.Socket>()
+  let handler: (req: SinkRequest) => SinkReply = () => ({ status: 404 })
+  const server = net.createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    socket.on('error', () => undefined)
+    let buffered = Buffer.alloc(0)
+    socket.on('data', (data: Buffer) => {
+      chunks.push(data)
+      buffered = Buffer.concat([buffered, data])
+      // A TLS ClientHello (record type 22): recorded, then refused, so the client fails at once.
+      if (buffered[0] === 0x16) return void socket.destroy()
+      const end = buffered.indexOf('\r\n\r\n')
+      if (end < 0) return
+      const [line = '', ...fields] = buffered.subarray(0, end).toString('latin1').split('\r\n')
+      const [method = '', url = ''] = line.split(' ')
+      const headers: Record<string, string> = {}
+      for (const field of fields) {
+        const colon = field.indexOf(':')
+        if (colon > 0)
+          headers[field.slice(0, colon).trim().toLowerCase()] = field.slice(colon + 1).trim()
+      }
+      const req = { method, url, headers }
+      requests.push(req)
+      const reply = handler(req)
+      const body = Buffer.from(reply.body ?? '')
+      const head = [
+        `HTTP/1.1 ${reply.status ?? 200} X`,
+        ...Object.entries({ ...reply.headers, 'content-length': String(body.length) }).map(
+          ([k, v]) => `${k}: ${v}`,
+        ),
+        'connection: close',
+      ]
+      socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), body]))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, address, resolve))
+  const host = `${address}:${(server.address() as AddressInfo).port}`
+  return {
+    host,
+    url: `http://${host}`,
+    requests,
+    received: () => Buffer.concat(chunks).toString('latin1'),
+    respond(h) {
+      handler = h
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
 }

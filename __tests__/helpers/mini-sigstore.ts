@@ -48,6 +48,8 @@ export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1'
 export interface Identity {
   san: string
   sanType?: 'uri' | 'email'
+  /** More names in the same SAN extension, after `san` (hostile certificates: catalog T81). */
+  extraSans?: { type: 'uri' | 'email'; value: string }[]
   extensions: ExtensionValue[]
 }
 
@@ -478,7 +480,16 @@ async function issueEmailCertificate(
     extensions: [
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.codeSigning]),
-      new x509.SubjectAlternativeNameExtension([{ type: 'email', value: identity.san }], true),
+      new x509.SubjectAlternativeNameExtension(
+        [
+          { type: identity.sanType === 'email' ? 'email' : 'url', value: identity.san },
+          ...(identity.extraSans ?? []).map((n) => ({
+            type: n.type === 'email' ? 'email' : 'url',
+            value: n.value,
+          })),
+        ],
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(leafKey, false, wc),
       await x509.AuthorityKeyIdentifierExtension.create(caPub, false, wc),
       ...identity.extensions.map(
@@ -600,7 +611,7 @@ export async function createMiniSigstore(opts: MiniSigstoreOptions = {}): Promis
   }
 
   const issue = async (publicKeySPKI: Buffer, identity: Identity): Promise<Buffer> => {
-    if (identity.sanType === 'email') {
+    if (identity.sanType === 'email' || identity.extraSans !== undefined) {
       return issueEmailCertificate(
         caKeys,
         withCTLog ? ctlog : undefined,

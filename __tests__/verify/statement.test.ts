@@ -16,6 +16,7 @@ describe('readStatement', () => {
     expect(s).toEqual({
       predicateType: 'https://slsa.dev/provenance/v1',
       subjectDigests: [D],
+      subjects: [{ sha256: D.slice(7) }],
       predicate: { a: 1 },
     })
     expect(() => assertSubject(s, D)).not.toThrow()

@@ -113,6 +113,8 @@ export async function fetchToken(
     url: url.toString(),
     maxBytes: LIMITS.tokenBodyBytes,
     ...(authorization !== undefined && { authorization }),
+    // A token service's redirects meet the realm's own rules: no private hop, no downgrade (T61).
+    checkRedirect: (next) => void checkRealm(next.toString(), registryUrl, ctx),
   })
   if (res.status !== 200) {
     throw new GateError('REGISTRY_UNAUTHORIZED', `the token service answered HTTP ${res.status}`)

@@ -6,7 +6,7 @@ import type { Digest, ImageRef } from '../types.js'
 import { basicAuthorization, fetchToken, parseChallenge, type Credentials } from './auth.js'
 import { httpRequest, networkError, type HttpContext, type HttpResponse } from './http.js'
 import { MANIFEST_ACCEPT, MediaType } from './media-types.js'
-import { apiHost, digestTag, isDigest } from './reference.js'
+import { TAG_RE, apiHost, digestTag, isDigest } from './reference.js'
 
 export interface Descriptor {
   mediaType: string
@@ -76,6 +76,8 @@ export class RegistryClient {
 
   /** Fetches a manifest by digest; its bytes must hash to that digest. Cached per run. */
   manifest(repo: Repository, digest: Digest): Promise<Manifest> {
+    // No URL is built from a registry-supplied digest that is not one (T48, CVE-2024-3727).
+    if (!isDigest(digest)) return Promise.reject(malformedDigest('manifest', digest))
     const key = `${repo.registry}/${repo.repository}@${digest}`
     let cached = this.manifests.get(key)
     if (cached === undefined) {
@@ -92,6 +94,11 @@ export class RegistryClient {
 
   /** Fetches a manifest by tag; undefined when the tag does not exist. Its digest is computed. */
   manifestByTag(repo: Repository, tag: string): Promise<Manifest | undefined> {
+    if (!TAG_RE.test(tag)) {
+      return Promise.reject(
+        new GateError('REGISTRY_PROTOCOL', `tag ${safe(tag)} is not a valid tag name`),
+      )
+    }
     return this.fetchManifest(repo, tag, undefined)
   }
 
@@ -103,20 +110,27 @@ export class RegistryClient {
   ): Promise<Buffer> {
     const limit = maxBytes ?? this.options.maxBlobBytes
     const { digest, size } = descriptor
-    if (!isDigest(digest))
-      throw new GateError('REGISTRY_PROTOCOL', `blob digest ${safe(digest)} is not sha256`)
+    if (!isDigest(digest)) throw malformedDigest('blob', digest)
     if (!Number.isSafeInteger(size) || size < 0 || size > limit) {
       throw new GateError(
         'LIMIT_EXCEEDED',
         `blob ${digest} declares ${safe(size)} bytes; the limit is ${limit}`,
       )
     }
-    const res = await this.get(repo, `blobs/${digest}`, { maxBytes: limit })
+    // Read no further than the descriptor says: a blob that streams on stops at size+1 (T40).
+    const res = await this.get(repo, `blobs/${digest}`, { maxBytes: size })
     if (res.status !== 200) throw statusError(`blob ${digest}`, res)
     if (res.digest !== digest) {
       throw new GateError(
         'DIGEST_MISMATCH',
         `blob ${digest} arrived with content hashing to ${res.digest}`,
+      )
+    }
+    // The digest matched, so only the descriptor's size can be wrong: never a silent pass (T40).
+    if (res.body.length !== size) {
+      throw new GateError(
+        'DIGEST_MISMATCH',
+        `blob ${digest} is ${res.body.length} bytes, not the ${size} its descriptor declares`,
       )
     }
     return res.body
@@ -127,6 +141,7 @@ export class RegistryClient {
    * 406 or a non-index answer, as go-containerregistry does (distribution-spec "Listing Referrers").
    */
   async referrers(repo: Repository, digest: Digest): Promise<Referrers> {
+    if (!isDigest(digest)) throw malformedDigest('referrers subject', digest)
     const first = await this.get(repo, `referrers/${digest}`, {
       maxBytes: LIMITS.manifestBytes,
       accept: MediaType.ociIndex,
@@ -196,9 +211,18 @@ export class RegistryClient {
         `manifest ${expected} arrived with content hashing to ${res.digest}`,
       )
     }
+    // The digest is always the hash of the bytes; a header claiming another is a lie (T32).
+    const claimed = res.headers.get('docker-content-digest')
+    if (claimed !== null && claimed.startsWith('sha256:') && claimed !== res.digest) {
+      throw new GateError(
+        'DIGEST_MISMATCH',
+        `manifest ${safe(reference)} arrived with content hashing to ${res.digest}, but the registry says ${safe(claimed)}`,
+      )
+    }
     const json = parseJson<ManifestJson>(res.body, `manifest ${reference}`)
-    const mediaType =
-      json.mediaType ?? (res.headers.get('content-type') ?? '').split(';')[0]!.trim()
+    const contentType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim()
+    assertUnambiguous(json, contentType, reference)
+    const mediaType = json.mediaType ?? contentType
     return { digest: res.digest, mediaType, bytes: res.body, json }
   }
 
@@ -267,7 +291,10 @@ export class RegistryClient {
   }
 }
 
-/** The `rel="next"` target of a `Link` header, resolved against the page it came with. */
+/**
+ * The `rel="next"` target of a `Link` header, resolved against the page it came with. A next link
+ * that cannot be read is an error, not the end of the list (T45): pages are never skipped silently.
+ */
 export function nextLink(header: string | null, base: string): string | undefined {
   if (header === null) return undefined
   for (const part of header.split(',')) {
@@ -275,9 +302,14 @@ export function nextLink(header: string | null, base: string): string | undefine
     if (m && /\brel\s*=\s*"?next"?/i.test(m[2]!)) {
       try {
         return new URL(m[1]!, base).toString()
-      } catch {
-        return undefined
+      } catch (error) {
+        throw new GateError('REGISTRY_PROTOCOL', 'a Link header names a malformed next page', {
+          cause: error,
+        })
       }
+    }
+    if (!m && /\brel\s*=\s*"?next"?/i.test(part)) {
+      throw new GateError('REGISTRY_PROTOCOL', 'a Link header names a malformed next page')
     }
   }
   return undefined
@@ -295,6 +327,41 @@ function descriptorsOf(list: unknown): Descriptor[] {
       isDigest(d.digest) &&
       Number.isSafeInteger(d.size),
   )
+}
+
+// Manifest media types whose Content-Type must agree with the document's own mediaType.
+const KNOWN_MANIFEST_TYPES = new Set<string>([
+  MediaType.ociIndex,
+  MediaType.ociManifest,
+  MediaType.dockerManifestList,
+  MediaType.dockerManifest,
+])
+
+/**
+ * One document, one meaning (T47, CVE-2021-41190): an index is not also an image manifest, the
+ * embedded mediaType is a string that the Content-Type does not contradict, and a Docker schema 1
+ * manifest (whose digest is not the hash of its bytes) is not read at all.
+ */
+function assertUnambiguous(json: ManifestJson, contentType: string, reference: string): void {
+  const fail = (why: string): never => {
+    throw new GateError('REGISTRY_PROTOCOL', `manifest ${safe(reference)} is ambiguous: ${why}`)
+  }
+  const doc = json as Record<string, unknown>
+  if ('manifests' in doc && ('layers' in doc || 'config' in doc)) {
+    fail('it has both manifests and layers or config')
+  }
+  if (doc['schemaVersion'] !== undefined && doc['schemaVersion'] !== 2) {
+    fail('its schemaVersion is not 2')
+  }
+  const own = doc['mediaType']
+  if (own !== undefined && typeof own !== 'string') fail('its mediaType is not a string')
+  if (own !== undefined && KNOWN_MANIFEST_TYPES.has(contentType) && own !== contentType) {
+    fail(`it says ${safe(own)} but was served as ${contentType}`)
+  }
+}
+
+function malformedDigest(what: string, digest: unknown): GateError {
+  return new GateError('REGISTRY_PROTOCOL', `${what} digest ${safe(digest)} is not sha256`)
 }
 
 function parseJson<T>(body: Buffer, what: string): T {

@@ -24,6 +24,8 @@ export interface HttpRequest {
   authorization?: string
   /** Bodies longer than this fail with LIMIT_EXCEEDED; nothing past limit+1 is read. */
   maxBytes: number
+  /** Checks every redirect target before it is requested; throws to refuse it. */
+  checkRedirect?: (url: URL) => void
 }
 
 export interface HttpResponse {
@@ -79,6 +81,7 @@ async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<Http
     if (res.status >= 300 && res.status < 400 && location !== null) {
       await res.body?.cancel()
       url = checkScheme(ctx, new URL(location, url))
+      req.checkRedirect?.(url)
       continue
     }
     const limit = res.ok ? req.maxBytes : LIMITS.errorBodyBytes
@@ -139,7 +142,7 @@ function isTransient(error: unknown, ctx: HttpContext): boolean {
 }
 
 function backoffMs(attempt: number): number {
-  return 200 * 2 ** attempt
+  return LIMITS.retryBackoffMs * 2 ** attempt
 }
 
 /** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */

@@ -7,7 +7,7 @@ const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*'
 const PATH_RE = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`)
 const DOMAIN_RE =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/
-const TAG_RE = /^[\w][\w.-]{0,127}$/
+export const TAG_RE = /^[\w][\w.-]{0,127}$/
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
 const NAME_MAX = 255

@@ -1,16 +1,26 @@
 import * as core from '@actions/core'
+import { signedByAny } from '../policy/signer.js'
 import type { GateResult } from '../types.js'
+import type { IdentityPolicy } from '../verify/index.js'
 import { plain } from './escape.js'
 import { renderSummary } from './summary.js'
 
-/** Publishes a result to the runner: outputs, job summary and error annotations. */
+/**
+ * Publishes a result to the runner: outputs, job summary and error annotations. `identities` are
+ * the signers the policy allows: `signer-identity` only ever names one of them.
+ */
 export async function reportToActions(
   result: GateResult,
   resultsPath: string | undefined,
   summary: boolean,
+  identities: IdentityPolicy[] = [],
 ): Promise<void> {
   const first = result.images[0]
-  const signer = first?.evidence.find((e) => e.verified && e.signer?.subjectAlternativeName)?.signer
+  // Security: a verified piece from a signer the policy rejected is not "the signer identity";
+  // naming it would let a stranger's valid signature be read downstream as the approved one (T69).
+  const signer = first?.evidence.find(
+    (e) => e.verified && e.signer?.subjectAlternativeName && signedByAny(e, identities),
+  )?.signer
   core.setOutput('verified', String(result.verdict === 'pass'))
   core.setOutput('digest', first?.digest ?? '')
   core.setOutput(

@@ -1,18 +1,21 @@
 // Untrusted text (registry, bundle, certificate, predicate) passes through one of these before
 // it is printed or rendered. Security catalog rules 8 and 9.
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+// Control characters, line and paragraph separators, and invisible format characters (bidi
+// overrides, zero-width marks, soft hyphen, BOM, tags): text that could break a line, reorder what
+// a reader sees (T71) or hide a marker from us while the runner's ICU comparison ignores it.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu
 
 /**
- * One line of plain text: control characters become `\uXXXX`, and the runner's command markers
- * (`::` at line start, legacy `##[` anywhere) are broken with a zero-width space.
+ * One line of plain text: control and invisible characters become `\uXXXX`, and the runner's
+ * command markers (`::` at line start, legacy `##[` anywhere) are broken with a zero-width space.
  */
 export function plain(text: string): string {
-  const oneLine = text.replace(
-    CONTROL,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
+  const oneLine = text.replace(INVISIBLE, (c) => {
+    const code = c.codePointAt(0)!
+    const hex = code.toString(16)
+    return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`
+  })
   return oneLine.replace(/##\[/g, '#\u200b#[').replace(/::/g, ':\u200b:')
 }
 

@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits.js'
 import { isDigest, isIndexType, type Descriptor } from '../registry/index.js'
 import type { Digest, Evidence } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
@@ -11,10 +12,9 @@ const ATTESTATION_MANIFEST = 'attestation-manifest'
 const INTOTO_LAYER = 'application/vnd.in-toto+json'
 const PREDICATE_TYPE = 'in-toto.io/predicate-type'
 
-// BuildKit writes one attestation manifest per platform with a few statements each; an index
-// listing more is not BuildKit's, and reading it all would let the registry choose our cost.
-const MAX_MANIFESTS = 32
-const MAX_STATEMENTS = 64
+// BuildKit writes one attestation manifest per platform with a few statements each (limits.ts).
+const MAX_MANIFESTS = LIMITS.buildkitManifests
+const MAX_STATEMENTS = LIMITS.buildkitStatements
 
 /** One statement layer to read, or a piece that already failed with its reason. */
 type Piece = { location: string } & ({ layer: Descriptor } | { error: string })

@@ -1,14 +1,16 @@
 import { GateError } from '../errors.js'
+import { LIMITS } from '../limits.js'
 import { digestTag, isDigest } from '../registry/index.js'
 import type { Evidence } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
 import { CosignAnnotation, annotation } from './cosign-annotations.js'
 import { COSIGN_LAYER_MEDIA_TYPES, cosignLayerBundle, type CosignTagKind } from './cosign-bundle.js'
+import { EvidenceBudget } from './budget.js'
 import { pieceFailure } from './piece-error.js'
 import type { Source, SourceContext, Subject } from './types.js'
 
-// cosign refuses to parse a signature image with more layers than this (pkg/oci/mutate).
-const MAX_LAYERS = 1000
+// cosign refuses to parse a signature image with more layers than this (limits.ts).
+const MAX_LAYERS = LIMITS.cosignLayersPerTag
 
 const KINDS: readonly CosignTagKind[] = ['sig', 'att']
 
@@ -29,6 +31,10 @@ export const cosignTagsSource: Source = {
   id: 'cosign-tags',
   async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const found = (await Promise.all(KINDS.map((kind) => tagLayers(kind, subject, ctx)))).flat()
+    // Every layer is a candidate: claimed before any blob is fetched (T44).
+    const layers = found.filter((item) => 'descriptor' in item).length
+    const budget = ctx.budget ?? new EvidenceBudget()
+    budget.claim(layers, 'the cosign .sig/.att tags')
     return mapLimit(found, ctx.concurrency, (item) =>
       'descriptor' in item ? readLayer(item, subject, ctx) : Promise.resolve(item),
     )

@@ -34,12 +34,10 @@ export interface Listing {
   unreadable?: string
 }
 
-// Pages followed per digest; with per_page=100 the evidence cap (100) is met long before.
-const MAX_PAGES = 10
-// Waits for a rate limit per request, each ending before the overall deadline.
-const RATE_LIMIT_WAITS = 3
-// GitHub's advice when a secondary limit gives no reset time: wait at least a minute.
-const SECONDARY_LIMIT_WAIT_MS = 60_000
+// Pages, rate-limit waits and the default secondary-limit wait: limits.ts says why.
+const MAX_PAGES = LIMITS.githubPages
+const RATE_LIMIT_WAITS = LIMITS.githubRateLimitWaits
+const SECONDARY_LIMIT_WAIT_MS = LIMITS.githubSecondaryLimitWaitMs
 
 /**
  * Lists the attestations of `digest` under `scope` (`repos/<owner>/<repo>` or `orgs/<owner>`),
@@ -51,6 +49,10 @@ export async function listAttestations(
   scope: string,
   digest: Digest,
 ): Promise<Listing> {
+  // The digest becomes a path segment of a request that carries the token: only a digest (T48).
+  if (!/^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/.test(digest)) {
+    throw new GateError('REGISTRY_PROTOCOL', 'the digest to ask the API about is malformed')
+  }
   const base = api.url.replace(/\/+$/, '')
   const origin = new URL(base).origin
   const entries: unknown[] = []

@@ -26,7 +26,17 @@ export async function readEntry(
   try {
     // Security: no `authorization` here. The URL is pre-signed blob storage, and the API token
     // must never reach a host the API response chose (T64).
-    res = await httpRequest(api.http, { url, maxBytes: api.maxBytes })
+    res = await httpRequest(api.http, {
+      url,
+      maxBytes: api.maxBytes,
+      // Every redirect hop meets the same rules as the listed URL (T64).
+      checkRedirect: (next) => {
+        const why = refuseUrl(next.toString(), api)
+        if (why !== undefined) {
+          throw new GateError('REGISTRY_PROTOCOL', `its bundle_url redirected elsewhere: ${why}`)
+        }
+      },
+    })
   } catch (error) {
     return { error: pieceFailure(networkError('GET bundle_url', error)) }
   }

@@ -1,6 +1,7 @@
 import { wrapError } from '../errors.js'
 import type { Evidence } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
+import { EvidenceBudget } from './budget.js'
 import { listAttestations } from './github-api.js'
 import { readEntry } from './github-bundle.js'
 import { attestationScope } from './github-scope.js'
@@ -26,6 +27,9 @@ export const githubSource: Source = {
     const where = `GitHub attestations API (${scope})`
     try {
       const { entries, unreadable } = await listAttestations(api, scope, subject.digest)
+      // Claimed before any bundle_url is downloaded (T44).
+      const budget = ctx.budget ?? new EvidenceBudget()
+      budget.claim(entries.length, where)
       const found = await mapLimit([...entries.keys()], ctx.concurrency, async (i) => ({
         source: 'github' as const,
         location: `${where}, attestation ${i + 1}`,

@@ -1,6 +1,7 @@
 import { GateError } from '../errors.js'
-import { LIMITS } from '../limits.js'
+import { isDigest } from '../registry/index.js'
 import type { Evidence, SourceId } from '../types.js'
+import { EvidenceBudget } from './budget.js'
 import { cosignTagsSource } from './cosign-tags.js'
 import { githubSource } from './github.js'
 import { buildkitSource } from './buildkit.js'
@@ -22,19 +23,23 @@ export function selectSources(ids: ReadonlySet<SourceId>): Source[] {
   return ALL_SOURCES.filter((source) => ids.has(source.id))
 }
 
-/** Reads every source for one image in parallel; more candidates than the cap fail closed (T44). */
+/**
+ * Reads every source for one image in parallel. More candidates than the cap fail closed (T44):
+ * the sources share one budget and claim their candidates before fetching any blob, so the cap
+ * is met after the listings, not after every source downloaded everything it listed.
+ */
 export async function collectEvidence(
   subject: Subject,
   ctx: SourceContext,
   sources = ALL_SOURCES,
 ): Promise<Evidence[]> {
-  const found = (await Promise.all(sources.map((source) => source.collect(subject, ctx)))).flat()
-  const signed = found.filter((e) => e.bundle !== undefined || e.error !== undefined)
-  if (signed.length > LIMITS.evidencePerImage) {
-    throw new GateError(
-      'LIMIT_EXCEEDED',
-      `more than ${LIMITS.evidencePerImage} signatures and attestations are attached; none were evaluated, even if a valid one is among them`,
-    )
+  // The digest may come from registry JSON (an index's platform entry): every source builds URLs
+  // from it, the GitHub API's with a token, so nothing is asked about one that is not a digest (T48).
+  if (!isDigest(subject.digest)) {
+    throw new GateError('REGISTRY_PROTOCOL', 'the digest to examine is not sha256:<64 hex>')
   }
-  return found
+  const shared: SourceContext = { ...ctx, budget: new EvidenceBudget() }
+  return (await Promise.all(sources.map((source) => source.collect(subject, shared)))).flat()
 }
+
+export { EvidenceBudget } from './budget.js'

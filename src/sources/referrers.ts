@@ -1,6 +1,7 @@
 import { Annotation, MediaType, digestTag, type Descriptor } from '../registry/index.js'
 import type { Evidence } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
+import { EvidenceBudget } from './budget.js'
 import { pieceFailure } from './piece-error.js'
 import type { Source, SourceContext, Subject } from './types.js'
 
@@ -13,6 +14,10 @@ export const referrersSource: Source = {
   async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const { descriptors, via } = await ctx.registry.referrers(subject.repository, subject.digest)
     const where = via === 'api' ? 'referrers API' : `fallback tag ${digestTag(subject.digest)}`
+    // Only bundle referrers are fetched; they are claimed before any of them is (T44).
+    const bundles = descriptors.filter((d) => isBundleType(d.artifactType)).length
+    const budget = ctx.budget ?? new EvidenceBudget()
+    budget.claim(bundles, `the ${where}`)
     return mapLimit(descriptors, ctx.concurrency, (descriptor) =>
       readReferrer(descriptor, where, subject, ctx),
     )
@@ -33,16 +38,17 @@ async function readReferrer(
     ...(artifactType !== undefined && { mediaType: artifactType }),
     ...claimedPredicate(descriptor.annotations),
   }
-  if (!artifactType?.startsWith(MediaType.sigstoreBundlePrefix)) return evidence
+  if (!isBundleType(artifactType)) return evidence
   try {
     const manifest = await ctx.registry.manifest(subject.repository, descriptor.digest)
     // The referrer must name this image as its subject: an index can list anything.
     if (manifest.json.subject?.digest !== subject.digest) {
       return { ...evidence, error: `the referrer's subject is not ${subject.digest}` }
     }
-    const layers = manifest.json.layers ?? []
-    const layer = layers[0]
-    if (layers.length !== 1 || !layer?.mediaType.startsWith(MediaType.sigstoreBundlePrefix)) {
+    // Registry JSON: `layers` may be anything, so its shape is checked before it is read (T38).
+    const layers: unknown = manifest.json.layers
+    const layer: unknown = Array.isArray(layers) && layers.length === 1 ? layers[0] : undefined
+    if (!isBundleLayer(layer)) {
       return { ...evidence, error: 'a bundle referrer must have exactly one bundle layer' }
     }
     const bytes = await ctx.registry.blob(subject.repository, layer)
@@ -53,6 +59,18 @@ async function readReferrer(
   } catch (error) {
     return { ...evidence, error: pieceFailure(error) }
   }
+}
+
+function isBundleLayer(layer: unknown): layer is Descriptor {
+  return (
+    typeof layer === 'object' &&
+    layer !== null &&
+    isBundleType((layer as { mediaType?: unknown }).mediaType)
+  )
+}
+
+function isBundleType(mediaType: unknown): boolean {
+  return typeof mediaType === 'string' && mediaType.startsWith(MediaType.sigstoreBundlePrefix)
 }
 
 function parseJson(bytes: Buffer): unknown {

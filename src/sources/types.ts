@@ -1,5 +1,6 @@
 import type { RegistryClient, Repository } from '../registry/index.js'
 import type { Digest, Evidence, SourceId } from '../types.js'
+import type { EvidenceBudget } from './budget.js'
 import type { GithubApi } from './github-api.js'
 
 /** What a source reads from: one image, pinned to its digest. */
@@ -15,6 +16,11 @@ export interface SourceContext {
   concurrency: number
   /** The GitHub attestations API; absent without an API or a token (`github` then finds nothing). */
   github?: GithubApi
+  /**
+   * Shared by every source of one image (collectEvidence sets it): each claims its candidates
+   * before fetching any blob. A source called on its own gets a budget of its own.
+   */
+  budget?: EvidenceBudget
 }
 
 /** A place publishers store evidence; it returns every piece it finds, readable or not. */

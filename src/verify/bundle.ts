@@ -3,7 +3,7 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle'
 import { Verifier, toSignedEntity, type TrustMaterial } from '@sigstore/verify'
 import { LIMITS } from '../limits.js'
 import type { SignerSummary } from '../types.js'
-import { signerSummary } from './certificate.js'
+import { certificateProblem, signerSummary } from './certificate.js'
 import { instanceOf, materialFor, thresholdsFor, type Instance, type Trust } from './trust.js'
 
 // The library's media-type check is a loose prefix regexp; we accept exactly these (formats.md §f).
@@ -43,6 +43,9 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
     )
   }
   assertNoRootInChain(bundle, material)
+  // Security: one unambiguous identity per certificate (catalog T80, T81).
+  const problem = leaf === undefined ? undefined : certificateProblem(leaf)
+  if (problem !== undefined) throw new BundleError(problem)
   if (bundle.content.$case === 'messageSignature' && artifact === undefined) {
     throw new BundleError(
       'a message-signature bundle needs the signed bytes, which are not available',
@@ -62,6 +65,7 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
   } catch (error) {
     throw new BundleError(sigstoreReason(error))
   }
+  assertProofsMatchCheckpoints(bundle)
   return {
     signer: signerSummary(signer),
     tlog: bundle.verificationMaterial.tlogEntries.map((e) => ({
@@ -108,6 +112,13 @@ function parseBundle(json: unknown): Bundle {
   if (count(chain) > LIMITS.certificatesPerChain) {
     throw new BundleError(`the bundle has more than ${LIMITS.certificatesPerChain} certificates`)
   }
+  // Exactly one DSSE signature, said plainly (the library's check only names the field; T23).
+  const signatures = (json as { dsseEnvelope?: { signatures?: unknown } }).dsseEnvelope?.signatures
+  if (Array.isArray(signatures) && signatures.length !== 1) {
+    throw new BundleError(
+      `the DSSE envelope has ${signatures.length} signatures; exactly one is required`,
+    )
+  }
   try {
     return bundleFromJSON(json)
   } catch (error) {
@@ -153,6 +164,27 @@ function assertNoRootInChain(bundle: Bundle, material: TrustMaterial): void {
   }
 }
 
+// sigstore-js proves inclusion against the signed checkpoint and ignores the proof's own root
+// hash and tree size; they must say the same, or the bundle is inconsistent (catalog T06: cosign
+// refuses "proof root hash does not match signed tree head"). The proof's index is the shard's,
+// which differs from the entry's global logIndex on a sharded Rekor, so it is not compared.
+function assertProofsMatchCheckpoints(bundle: Bundle): void {
+  for (const entry of bundle.verificationMaterial.tlogEntries) {
+    const proof = entry.inclusionProof
+    if (proof === undefined) continue
+    const [, size, root] = (proof.checkpoint?.envelope ?? '').split('\n')
+    const consistent =
+      size === proof.treeSize &&
+      root !== undefined &&
+      Buffer.from(root, 'base64').equals(Buffer.from(proof.rootHash))
+    if (!consistent) {
+      throw new BundleError(
+        "the inclusion proof's root hash or tree size is not the signed checkpoint's",
+      )
+    }
+  }
+}
+
 function parseCertificate(rawBytes: Uint8Array): X509Certificate {
   try {
     return X509Certificate.parse(Buffer.from(rawBytes))
@@ -172,7 +204,10 @@ function isSelfSigned(cert: X509Certificate): boolean {
 function sigstoreReason(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: string }).code
-    return code ? `${code}: ${error.message}` : error.message
+    // @sigstore/bundle's ValidationError lists the offending fields apart from its message.
+    const fields = (error as { fields?: unknown }).fields
+    const which = Array.isArray(fields) && fields.length > 0 ? ` (${fields.join(', ')})` : ''
+    return code ? `${code}: ${error.message}${which}` : `${error.message}${which}`
   }
   return String(error)
 }

@@ -1,4 +1,4 @@
-import { ASN1Obj } from '@sigstore/core'
+import { ASN1Obj, type X509Certificate } from '@sigstore/core'
 import type { Signer } from '@sigstore/verify'
 import type { GithubExtensionName, SignerSummary } from '../types.js'
 
@@ -22,52 +22,108 @@ const GITHUB_EXTENSIONS: Record<number, GithubExtensionName> = {
   22: 'sourceRepositoryVisibilityAtSigning',
 }
 
-// Legacy raw-encoded extensions (1.2–1.6) fill in what a pre-1.8 certificate lacks.
-const LEGACY_EXTENSIONS: Record<number, GithubExtensionName> = {
-  2: 'buildTrigger',
-  3: 'sourceRepositoryDigest',
-  6: 'sourceRepositoryRef',
-}
-
 /** Summarises who signed from the identity sigstore-js returned after verification. */
 export function signerSummary(signer: Signer): SignerSummary {
   const identity = signer.identity
   if (identity === undefined) return { publicKey: true, github: {} }
   const github: SignerSummary['github'] = {}
-  const legacy: SignerSummary['github'] = {}
-  let legacyRepository: string | undefined
   for (const { oid, value } of identity.oids ?? []) {
     const id = oid?.id.join('.') ?? ''
     if (!id.startsWith(FULCIO_ARC)) continue
-    const n = Number(id.slice(FULCIO_ARC.length))
-    const newName = GITHUB_EXTENSIONS[n]
-    if (newName !== undefined) {
-      const text = derUtf8(value)
-      if (text !== undefined) github[newName] = text
-    } else if (n === 5) {
-      legacyRepository = value.toString('utf8')
-    } else if (LEGACY_EXTENSIONS[n] !== undefined) {
-      legacy[LEGACY_EXTENSIONS[n]] = value.toString('utf8')
-    }
+    const name = GITHUB_EXTENSIONS[Number(id.slice(FULCIO_ARC.length))]
+    if (name === undefined) continue
+    const text = derUtf8(value)
+    if (text !== undefined) github[name] = text
   }
-  // DER (1.8+) wins; raw 1.1–1.6 only fill gaps, as Fulcio itself documents.
-  const merged = { ...legacy, ...github }
-  if (merged.sourceRepositoryUri === undefined && legacyRepository !== undefined) {
-    merged.sourceRepositoryUri = `https://github.com/${legacyRepository}`
-  }
+  // Security: only the DER extensions (1.8+) are read. The deprecated raw ones (1.1–1.6) never
+  // stand in for a missing one, so a policy on an extension the certificate lacks fails (T80);
+  // where both are present, certificateProblem() has checked that they agree.
   return {
     ...(identity.subjectAlternativeName !== undefined && {
       subjectAlternativeName: identity.subjectAlternativeName,
     }),
     ...(identity.extensions?.issuer !== undefined && { issuer: identity.extensions.issuer }),
-    github: merged,
+    github,
   }
 }
 
-// A malformed value is dropped, so a policy on it fails rather than matching garbage.
+const SAN_OID = '2.5.29.17'
+
+// Fulcio writes some values twice: deprecated raw (1.1–1.6) and DER (1.8+). Pairs that must agree.
+const SAME = (legacy: string, der: string): boolean => legacy === der
+const LEGACY_PAIRS: [legacy: number, der: number, agree: (l: string, d: string) => boolean][] = [
+  [1, 8, SAME], // Issuer
+  [2, 20, SAME], // GitHub Workflow Trigger / Build Trigger
+  [3, 13, SAME], // GitHub Workflow SHA / Source Repository Digest
+  [6, 14, SAME], // GitHub Workflow Ref / Source Repository Ref
+  // GitHub Workflow Repository `owner/repo` / Source Repository URI `<server>/owner/repo`.
+  [5, 12, (repo, uri) => URL.canParse(uri) && uri === `${new URL(uri).origin}/${repo}`],
+]
+
+/**
+ * Why the leaf certificate's identity is ambiguous, or undefined when it is not (catalog T80,
+ * T81): a repeated extension, a subject alternative name extension with other than one name, an
+ * issuer or GitHub extension that is not exactly one DER UTF8String, or a deprecated raw extension
+ * that disagrees with its DER successor. Fulcio never issues such a certificate, and a policy
+ * must not depend on which of two values a library happens to read.
+ */
+export function certificateProblem(certificate: X509Certificate): string | undefined {
+  const values = new Map<string, Buffer>()
+  try {
+    for (const extension of certificate.extensions) {
+      const oid = extension.subs[0]?.toOID() ?? ''
+      if (values.has(oid)) return `the certificate repeats the extension ${oid}`
+      values.set(oid, extension.subs[extension.subs.length - 1]?.value ?? Buffer.alloc(0))
+    }
+  } catch {
+    return 'the certificate extensions cannot be read'
+  }
+  const san = values.get(SAN_OID)
+  if (san !== undefined) {
+    const names = generalNames(san)
+    if (names !== 1) {
+      return `the certificate has ${names ?? 'unreadable'} subject alternative names; exactly one is accepted`
+    }
+  }
+  const text = new Map<number, string>()
+  for (const [oid, value] of values) {
+    if (!oid.startsWith(FULCIO_ARC)) continue
+    const n = Number(oid.slice(FULCIO_ARC.length))
+    if (n === 8 || GITHUB_EXTENSIONS[n] !== undefined) {
+      const utf8 = derUtf8(value)
+      if (utf8 === undefined) return `the certificate has a malformed extension ${oid}`
+      text.set(n, utf8)
+    } else if (n >= 1 && n <= 6) {
+      text.set(n, value.toString('utf8'))
+    }
+  }
+  for (const [legacy, der, agree] of LEGACY_PAIRS) {
+    const a = text.get(legacy)
+    const b = text.get(der)
+    if (a !== undefined && b !== undefined && !agree(a, b)) {
+      return `the certificate has conflicting extensions ${FULCIO_ARC}${legacy} and ${FULCIO_ARC}${der}`
+    }
+  }
+  return undefined
+}
+
+// The number of GeneralNames in a SubjectAltName extension value; undefined when unreadable.
+function generalNames(value: Buffer): number | undefined {
+  try {
+    const sequence = ASN1Obj.parseBuffer(Buffer.from(value))
+    return sequence.tag.toDER() === 0x30 ? sequence.subs.length : undefined
+  } catch {
+    return undefined
+  }
+}
+
+// Exactly one DER UTF8String (tag 0x0c, minimal length, nothing after it); else undefined.
 function derUtf8(value: Buffer): string | undefined {
   try {
-    return ASN1Obj.parseBuffer(Buffer.from(value)).value.toString('utf8')
+    const bytes = Buffer.from(value)
+    const obj = ASN1Obj.parseBuffer(bytes)
+    if (obj.tag.toDER() !== 0x0c || !obj.toDER().equals(bytes)) return undefined
+    return obj.value.toString('utf8')
   } catch {
     return undefined
   }

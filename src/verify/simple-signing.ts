@@ -1,4 +1,5 @@
 import type { Digest } from '../types.js'
+import { duplicateKey } from './json.js'
 import { StatementError } from './statement.js'
 
 // sigstore/sigstore pkg/signature/payload: the only `critical.type` cosign accepts.
@@ -10,10 +11,18 @@ const COSIGN_SIGNATURE_TYPE = 'cosign container image signature'
  */
 export function assertSimpleSigning(payload: Buffer, digest: Digest): void {
   let json: { critical?: { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } } }
+  const text = payload.toString('utf8')
   try {
-    json = JSON.parse(payload.toString('utf8')) as typeof json
+    json = JSON.parse(text) as typeof json
   } catch {
     throw new StatementError('the simple-signing payload is not JSON')
+  }
+  // Security: two `docker-manifest-digest` keys would name two images under one signature (T29).
+  const repeated = duplicateKey(text)
+  if (repeated !== undefined) {
+    throw new StatementError(
+      `the simple-signing payload repeats the key ${JSON.stringify(repeated.slice(0, 60))}`,
+    )
   }
   const type = json?.critical?.type
   if (type !== COSIGN_SIGNATURE_TYPE) {

@@ -1,5 +1,6 @@
 import { LIMITS } from '../limits.js'
 import type { Digest } from '../types.js'
+import { duplicateKey } from './json.js'
 
 export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 /** cosign v3 signs an image as a DSSE statement with this predicate type. */
@@ -7,6 +8,8 @@ export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1'
 
 // Subject digests we can bind: images are named by sha256; files (npm packages) may be sha512 only.
 const SUBJECT_ALGORITHMS = ['sha256', 'sha512'] as const
+// Digests one subject may list (sigstore-go's cap, GHSA-cq38; catalog T14).
+const DIGESTS_PER_SUBJECT = 32
 
 // in-toto Statement v0.1 and v1 (in-toto/attestation spec/v1/statement.md).
 const STATEMENT_TYPES = new Set([
@@ -16,7 +19,10 @@ const STATEMENT_TYPES = new Set([
 
 export interface Statement {
   predicateType: string
+  /** Every sha256 and sha512 digest the subjects name, as `alg:value`. */
   subjectDigests: string[]
+  /** Each subject's whole digest set (algorithm to value), as signed. */
+  subjects: Record<string, string>[]
   predicate: unknown
 }
 
@@ -31,10 +37,18 @@ export function readStatement(payloadType: string, payload: Buffer): Statement {
     )
   }
   let json: Record<string, unknown>
+  const text = payload.toString('utf8')
   try {
-    json = JSON.parse(payload.toString('utf8')) as Record<string, unknown>
+    json = JSON.parse(text) as Record<string, unknown>
   } catch {
     throw new StatementError('the DSSE payload is not JSON')
+  }
+  // Security: a repeated key has two readings under one signature (catalog T29).
+  const repeated = duplicateKey(text)
+  if (repeated !== undefined) {
+    throw new StatementError(
+      `the DSSE payload repeats the key ${JSON.stringify(repeated.slice(0, 60))}`,
+    )
   }
   if (typeof json !== 'object' || json === null || !STATEMENT_TYPES.has(json['_type'] as string)) {
     throw new StatementError('the DSSE payload is not an in-toto statement')
@@ -49,22 +63,59 @@ export function readStatement(payloadType: string, payload: Buffer): Statement {
   if (subject.length > LIMITS.subjectsPerStatement) {
     throw new StatementError(`the statement has more than ${LIMITS.subjectsPerStatement} subjects`)
   }
-  const subjectDigests = subject.flatMap((s: unknown) => {
-    const digests = (s as { digest?: Record<string, unknown> } | null)?.digest ?? {}
-    return SUBJECT_ALGORITHMS.flatMap((alg) =>
-      typeof digests[alg] === 'string' ? [`${alg}:${digests[alg]}`] : [],
-    )
-  })
-  return { predicateType, subjectDigests, predicate: json['predicate'] }
+  // Security: a malformed subject (null, no digest set) fails the whole statement (catalog T22).
+  const subjects = subject.map(digestSet)
+  const subjectDigests = subjects.flatMap((digests) =>
+    SUBJECT_ALGORITHMS.flatMap((alg) =>
+      digests[alg] !== undefined ? [`${alg}:${digests[alg]}`] : [],
+    ),
+  )
+  return { predicateType, subjectDigests, subjects, predicate: json['predicate'] }
+}
+
+// One subject's digest set: a JSON object of 1 to 32 string values (in-toto: digest is required).
+function digestSet(entry: unknown): Record<string, string> {
+  if (!isPlainObject(entry)) throw new StatementError('a statement subject is not an object')
+  const digest = entry['digest']
+  if (!isPlainObject(digest) || Object.keys(digest).length === 0) {
+    throw new StatementError('a statement subject has no digest')
+  }
+  const entries = Object.entries(digest)
+  if (entries.length > DIGESTS_PER_SUBJECT) {
+    throw new StatementError(`a statement subject has more than ${DIGESTS_PER_SUBJECT} digests`)
+  }
+  if (entries.some(([, value]) => typeof value !== 'string')) {
+    throw new StatementError('a statement subject has a digest that is not a string')
+  }
+  return digest as Record<string, string>
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /**
- * Binds a statement to its subject: some subject digest must equal one of `digests` exactly
- * (`alg:hex`, lowercase, no normalisation: security catalog T26). Images pass their one sha256.
+ * Binds a statement to its subject: some subject must name one of `digests` exactly (`alg:hex`,
+ * lowercase, no normalisation: catalog T26), and every other digest that subject names must be
+ * one of `digests` too. Images pass their one sha256, so a subject that also lists a sha512 (or
+ * anything else) cannot be checked and is refused; files pass sha256 and sha512 (catalog T27).
  */
 export function assertSubject(statement: Statement, ...digests: Digest[]): void {
-  if (!digests.some((digest) => statement.subjectDigests.includes(digest))) {
-    const found = statement.subjectDigests.slice(0, 3).join(', ') || 'no sha256 or sha512 digest'
-    throw new StatementError(`the statement is about ${found}, not ${digests.join(' or ')}`)
+  const named = (alg: string, value: string): boolean => digests.includes(`${alg}:${value}`)
+  let inconsistent: string | undefined
+  for (const subject of statement.subjects) {
+    const entries = Object.entries(subject)
+    if (!entries.some(([alg, value]) => named(alg, value))) continue
+    // Security: bind only when the subject's whole digest set agrees (catalog T27).
+    const other = entries.find(([alg, value]) => !named(alg, value))
+    if (other === undefined) return
+    inconsistent ??= other[0]
   }
+  if (inconsistent !== undefined) {
+    throw new StatementError(
+      `the statement subject naming ${digests.join(' or ')} also names a ${JSON.stringify(inconsistent.slice(0, 40))} digest that does not match or cannot be checked (inconsistent subject digests)`,
+    )
+  }
+  const found = statement.subjectDigests.slice(0, 3).join(', ') || 'no sha256 or sha512 digest'
+  throw new StatementError(`the statement is about ${found}, not ${digests.join(' or ')}`)
 }
