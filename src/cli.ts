@@ -31,18 +31,35 @@ export const INPUT_FLAGS = [
   'concurrency',
   'sources',
   'platforms',
+  'dockerfile',
+  'build-args',
+  'require-digest-pinning',
+  'subject-path',
+  'bundle',
 ] as const
 
 /** The inputs `inspect` takes: where and how to read, and optionally whom to compare signers with. */
 export const INSPECT_FLAGS = INPUT_FLAGS.filter(
   (name) =>
-    !['policy', 'attestations', 'require-signature', 'mode', 'output-dir', 'summary'].includes(
-      name,
-    ),
+    ![
+      'policy',
+      'attestations',
+      'require-signature',
+      'mode',
+      'output-dir',
+      'summary',
+      // inspect reads images only
+      'dockerfile',
+      'build-args',
+      'require-digest-pinning',
+      'subject-path',
+      'bundle',
+    ].includes(name),
 )
 
 const USAGE = `Usage:
   supply-chain-gate verify IMAGE... [--<input-name> VALUE]... [--json]
+  supply-chain-gate verify [IMAGE...] (--dockerfile PATH | --subject-path PATH [--bundle FILE])... [--<input-name> VALUE]... [--json]
   supply-chain-gate inspect IMAGE... [--trusted-root FILE] [--insecure-registries HOST] [--certificate-identity ID] [--<input-name> VALUE]... [--json]
   supply-chain-gate verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE) [--trusted-root FILE] FILE_OR_DIGEST
 Exit codes: 0 policy met (inspect: image read), 1 policy not met, 2 could not check.`

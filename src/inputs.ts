@@ -1,10 +1,15 @@
+import { readDockerfiles, type ParsedDockerfile } from './dockerfile/index.js'
 import { InputError } from './errors.js'
+import { expandPaths } from './files/paths.js'
+import { isEvidenceFile } from './files/local-evidence.js'
 import { parsePlatforms, type PlatformSelection } from './platforms.js'
 import { LIMITS, MiB } from './limits.js'
 import {
   GITHUB_ACTIONS_ISSUER,
-  loadPolicy,
+  loadPolicyFile,
   predicateTypesFor,
+  type CompiledPolicy,
+  type ImagePolicies,
   type Requirement,
 } from './policy/index.js'
 import { parseReference } from './registry/index.js'
@@ -42,6 +47,19 @@ export interface Inputs {
   sources: Set<SourceId>
   /** Which manifests of a multi-platform index must meet the requirements. */
   platforms: PlatformSelection
+  /** The `dockerfile` input: every Dockerfile, read and parsed (each FROM line's base image). */
+  dockerfiles?: ParsedDockerfile[]
+  /** `require-digest-pinning`: a FROM line naming its base by tag only fails instead of warning. */
+  requireDigestPinning?: boolean
+  /** The `subject-path` input: release files, each checked by its own digest. */
+  files?: string[]
+  /** The `bundle` input: local bundle files (or JSON lines of them) for the release files. */
+  bundles?: string[]
+  /**
+   * A policy file's `images` and `default`: requirements chosen by image name. When present,
+   * `requirements` holds only `default`'s, and subjects take theirs from here.
+   */
+  imagePolicies?: ImagePolicies
 }
 
 /** Reads one input by its action.yml name; '' when unset. */
@@ -54,15 +72,30 @@ export type InputGetter = (name: string) => string
 export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
   const value = (name: string): string | undefined => get(name).trim() || undefined
   const images = list(get('image')).map((text) => ({ text, ref: parseReference(text, 'image') }))
-  if (images.length === 0)
-    throw new InputError('The `image` input is required: give one or more image references.')
+  const subjects = otherSubjects(get)
+  if (
+    images.length === 0 &&
+    subjects.dockerfilePatterns.length === 0 &&
+    subjects.files.length === 0
+  )
+    throw new InputError(
+      'The `image` input is required unless `dockerfile` or `subject-path` is given: give one or more image references, Dockerfiles or release files.',
+    )
   const publicKeyPath = value('public-key')
   const keyed = publicKeyPath !== undefined
   const policyPath = value('policy')
-  const requirements =
+  const policy: CompiledPolicy =
     policyPath === undefined
-      ? requirementsFrom(get, [identityPolicy(value, keyed)])
+      ? { requirements: requirementsFrom(get, [identityPolicy(value, keyed)]) }
       : policyRequirements(get, policyPath, keyed, now)
+  const requirements = policy.requirements
+  const dockerfiles =
+    subjects.dockerfilePatterns.length === 0
+      ? undefined
+      : readDockerfiles(subjects.dockerfilePatterns, {
+          buildArgs: buildArgs(get('build-args')),
+          platform: runnerPlatform(),
+        })
   const trustedRootPath = value('trusted-root')
   const githubToken = value('github-token')
   const outputDir = value('output-dir')
@@ -81,7 +114,66 @@ export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
     concurrency: wholeNumber(get, 'concurrency', 8, 1, 32),
     sources: sourceIds(get('sources')),
     platforms: parsePlatforms(list(get('platforms'))),
+    ...(dockerfiles !== undefined && { dockerfiles }),
+    ...(dockerfiles !== undefined && {
+      requireDigestPinning:
+        oneOf(get, 'require-digest-pinning', ['true', 'false'], 'false') === 'true',
+    }),
+    ...(subjects.files.length > 0 && { files: subjects.files, bundles: subjects.bundles }),
+    ...(policy.images !== undefined && { imagePolicies: policy.images }),
   }
+}
+
+/** The `dockerfile`, `subject-path` and `bundle` inputs: paths and globs, matched now. */
+function otherSubjects(get: InputGetter): {
+  dockerfilePatterns: string[]
+  files: string[]
+  bundles: string[]
+} {
+  const dockerfilePatterns = lines(get('dockerfile'))
+  const bundlePatterns = lines(get('bundle'))
+  const filePatterns = lines(get('subject-path'))
+  if (bundlePatterns.length > 0 && filePatterns.length === 0) {
+    throw new InputError(
+      'The `bundle` input needs `subject-path`: name the files the bundles are about.',
+    )
+  }
+  const bundles = expandPaths(bundlePatterns, 'bundle')
+  const given = new Set(bundles)
+  // A glob such as dist/* also matches the bundles beside the files: those are evidence.
+  const files = expandPaths(filePatterns, 'subject-path', {
+    skip: (file) => isEvidenceFile(file) || given.has(file),
+  })
+  return { dockerfilePatterns, files, bundles }
+}
+
+/** One value per line (paths may hold commas); blank lines and `#` comment lines are dropped. */
+function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('#'))
+}
+
+/** `build-args`: `NAME=value`, one per line, as `docker build --build-arg` takes them. */
+function buildArgs(text: string): Map<string, string> {
+  const args = new Map<string, string>()
+  for (const line of lines(text)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(line)
+    if (m === null) {
+      throw new InputError(
+        'The `build-args` input takes one NAME=value per line (a name is letters, digits and _).',
+      )
+    }
+    args.set(m[1]!, m[2]!)
+  }
+  return args
+}
+
+// BUILDPLATFORM and TARGETPLATFORM as `docker build` on this runner would set them.
+function runnerPlatform(): string {
+  const arch = { x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386' }[process.arch as string]
+  return `linux/${arch ?? process.arch}`
 }
 
 function identityPolicy(
@@ -112,7 +204,7 @@ function policyRequirements(
   file: string,
   keyed: boolean,
   now: Date,
-): Requirement[] {
+): CompiledPolicy {
   for (const name of POLICY_REPLACES) {
     const raw = get(name).trim()
     // `auto` is `require-signature`'s default in action.yml, so it counts as unset.
@@ -123,7 +215,7 @@ function policyRequirements(
       )
     }
   }
-  return loadPolicy(file, { keyed, now })
+  return loadPolicyFile(file, { keyed, now })
 }
 
 /** `<name>` exact or `<name>-regexp` (compiled now, so a bad pattern fails before any network). */

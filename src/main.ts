@@ -7,6 +7,14 @@ import {
   type ExaminedImage,
   checkWith,
 } from './examine.js'
+import {
+  baseImages,
+  dockerfileResults,
+  invalidResult,
+  pinningFinding,
+  type BaseImage,
+} from './dockerfile/index.js'
+import { examineFiles } from './files/examine.js'
 import type { Inputs } from './inputs.js'
 import { checkPlatforms } from './multi-arch.js'
 import {
@@ -17,13 +25,16 @@ import {
   type Repository,
 } from './registry/index.js'
 import type { CredentialHelperRunner } from './registry/credentials.js'
+import { applicable, imageName, type Requirement } from './policy/index.js'
+import { formatReference, parseReference } from './registry/index.js'
 import { overallVerdict, toResultJson } from './report/result.js'
 import type { GithubApi } from './sources/github-api.js'
 import { selectSources } from './sources/index.js'
-import type { GateResult, ImageResult } from './types.js'
+import type { GateResult, ImageRef, ImageResult } from './types.js'
 import { mapLimit } from './util/concurrency.js'
 import {
   loadTrust,
+  type IdentityPolicy,
   type PublicGoodLoader,
   type Trust,
   type TrustedRootLoader,
@@ -58,15 +69,132 @@ export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
     concurrency: inputs.concurrency,
     github: githubApi(inputs, deps),
   }
-  const images = await mapLimit(inputs.images, IMAGE_CONCURRENCY, async ({ ref }) =>
-    judge(ref, await examineImage(ref, examiner), inputs, examiner),
+  const { images: bases, invalid } = baseImages(inputs.dockerfiles ?? [])
+  const images = await mapLimit(imageSubjects(inputs, bases), IMAGE_CONCURRENCY, (subject) =>
+    judgeSubject(subject, inputs, examiner),
   )
+  const files = await judgeFiles(inputs, examiner, trust)
+  const all = [...images, ...invalid.map(invalidResult), ...files]
+  const dockerfiles =
+    inputs.dockerfiles === undefined ? undefined : dockerfileResults(inputs.dockerfiles, all)
   return {
     mediaType: 'application/vnd.supply-chain-gate.result.v1+json',
-    verdict: overallVerdict(images),
+    // Dockerfiles whose every FROM is scratch or a stage name no image to trust: nothing failed.
+    verdict: all.length === 0 && dockerfiles !== undefined ? 'pass' : overallVerdict(all),
     mode: inputs.mode,
-    images,
+    images: all,
+    ...(dockerfiles !== undefined && { dockerfiles }),
   }
+}
+
+/** An image to check: from the `image` input, a Dockerfile's FROM lines, or both. */
+interface ImageSubject {
+  ref: ImageRef
+  base?: BaseImage
+}
+
+// Each distinct reference once: a base image also given as `image` is checked once, with its lines.
+function imageSubjects(inputs: Inputs, bases: BaseImage[]): ImageSubject[] {
+  const subjects = new Map<string, ImageSubject>()
+  for (const { ref } of inputs.images) {
+    const key = formatReference(ref)
+    if (!subjects.has(key)) subjects.set(key, { ref })
+  }
+  for (const base of bases) {
+    const given = subjects.get(base.reference)
+    subjects.set(base.reference, { ref: given?.ref ?? base.ref, base })
+  }
+  return [...subjects.values()]
+}
+
+/**
+ * The signers the policy accepts for one result: its `images` patterns' (or `default`'s) under a
+ * policy with `images`, else every requirement's. What `signer-identity` may name for it.
+ */
+export function acceptedIdentities(
+  inputs: Inputs,
+  image: ImageResult | undefined,
+): IdentityPolicy[] {
+  if (image === undefined) return []
+  let name: string | undefined
+  if (image.file === undefined) {
+    try {
+      name = imageName(parseReference(image.reference))
+    } catch {
+      return [] // a FROM line that could not be used: nobody signed anything for it
+    }
+  }
+  return requirementsFor(inputs, name).requirements.flatMap((r) => r.identities)
+}
+
+/** The requirements for a subject (`name` = registry/repository; undefined for a file). */
+function requirementsFor(inputs: Inputs, name: string | undefined): ReturnType<typeof applicable> {
+  if (inputs.imagePolicies === undefined) return { requirements: inputs.requirements }
+  return applicable(inputs.imagePolicies, name)
+}
+
+// The GitHub API is asked about the signers this subject's requirements accept.
+function examinerFor(examiner: Examiner, requirements: Requirement[]): Examiner {
+  if (examiner.github === undefined) return examiner
+  const identities = requirements.flatMap((r) => r.identities)
+  return { ...examiner, github: { ...examiner.github, identities } }
+}
+
+async function judgeSubject(
+  { ref, base }: ImageSubject,
+  inputs: Inputs,
+  examiner: Examiner,
+): Promise<ImageResult> {
+  const chosen = requirementsFor(inputs, imageName(ref))
+  const own = examinerFor(examiner, chosen.requirements)
+  const judged = await judge(
+    ref,
+    await examineImage(ref, own),
+    { ...inputs, requirements: chosen.requirements },
+    own,
+  )
+  const extra = [
+    ...('unmatched' in chosen ? [chosen.unmatched] : []),
+    ...(base === undefined
+      ? []
+      : [pinningFinding(base, judged.digest, inputs.requireDigestPinning === true)].filter(
+          (f) => f !== undefined,
+        )),
+  ]
+  const failed = extra.some((f) => f.status === 'fail')
+  return {
+    ...judged,
+    verdict: judged.verdict === 'pass' && failed ? 'fail' : judged.verdict,
+    findings: [...extra, ...judged.findings],
+    ...(base !== undefined && { sources: base.uses.map((u) => u.source) }),
+    ...('matched' in chosen && chosen.matched !== undefined && { matched: chosen.matched }),
+  }
+}
+
+/** Release files: each examined by its digests and judged as an image would be. */
+async function judgeFiles(
+  inputs: Inputs,
+  examiner: Examiner,
+  trust: Trust,
+): Promise<ImageResult[]> {
+  if (inputs.files === undefined) return []
+  const chosen = requirementsFor(inputs, undefined)
+  const own = examinerFor(examiner, chosen.requirements)
+  const examined = await examineFiles(inputs.files, inputs.bundles ?? [], {
+    trust,
+    ...(inputs.sources.has('github') && own.github !== undefined && { github: own.github }),
+    registry: examiner.registry,
+    concurrency: inputs.concurrency,
+    maxBytes: inputs.maxBlobBytes,
+  })
+  return examined.map(({ evidence, error, ...file }): ImageResult => {
+    if (error !== undefined) return { ...file, verdict: 'error', evidence, findings: [], error }
+    const judged = judgeEvidence(evidence, { requirements: chosen.requirements })
+    const findings =
+      'unmatched' in chosen ? [chosen.unmatched, ...judged.findings] : judged.findings
+    const verdict = 'unmatched' in chosen ? 'fail' : judged.verdict
+    return { ...file, verdict, class: judged.class, evidence, findings }
+  })
 }
 
 /** Loads the trust material the inputs name (`trusted-root`, `public-key`, else public good). */
@@ -115,7 +243,10 @@ export function githubApi(inputs: Inputs, deps: Deps): GithubApi | undefined {
     },
     deadlineAt: Date.now() + inputs.timeoutMs,
     maxBytes: inputs.maxBlobBytes,
-    identities: inputs.requirements.flatMap((r) => r.identities),
+    identities: [
+      ...inputs.requirements,
+      ...(inputs.imagePolicies?.entries.flatMap((e) => e.requirements) ?? []),
+    ].flatMap((r) => r.identities),
   }
 }
 

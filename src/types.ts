@@ -11,8 +11,11 @@ export interface ImageRef {
   digest?: Digest
 }
 
-/** Where evidence was read: the `sources` input names these. */
-export type SourceId = 'referrers' | 'cosign-tags' | 'github' | 'buildkit'
+/**
+ * Where evidence was read: the `sources` input names the first four. `file` is a local bundle
+ * file of a release file (`bundle`, or one next to it), always read.
+ */
+export type SourceId = 'referrers' | 'cosign-tags' | 'github' | 'buildkit' | 'file'
 
 export const SOURCE_IDS: readonly SourceId[] = ['referrers', 'cosign-tags', 'github', 'buildkit']
 
@@ -106,6 +109,59 @@ export interface ImageResult {
   platforms?: PlatformResult[]
   /** Set when the image could not be checked at all (exit 2). */
   error?: { code: string; message: string }
+  /** The FROM lines that name this image (`dockerfile` input); absent for `image` inputs. */
+  sources?: DockerfileSource[]
+  /** A release file (`subject-path`): `reference` is its path and `digest` its sha256. */
+  file?: FileSubject
+  /** The policy's `images` patterns that chose this subject's requirements. */
+  matched?: string[]
+}
+
+/** One FROM line of a Dockerfile. */
+export interface DockerfileSource {
+  dockerfile: string
+  /** 1-based line of the FROM keyword. */
+  line: number
+  /** The stage name (`AS name`), when it has one. */
+  stage?: string
+  /** 0-based stage index. */
+  index: number
+  /** `--platform` as expanded. */
+  platform?: string
+}
+
+/** A release file checked as a subject. */
+export interface FileSubject {
+  path: string
+  size: number
+  sha256: Digest
+  sha512: string
+}
+
+/** One Dockerfile's FROM lines, each with what it names and how that was judged. */
+export interface DockerfileResult {
+  path: string
+  stages: StageResult[]
+}
+
+export interface StageResult {
+  line: number
+  index: number
+  stage?: string
+  /** The base as written in the FROM line. */
+  from: string
+  platform?: string
+  base: 'scratch' | 'stage' | 'image' | 'invalid'
+  /** For `image` and `invalid`: the reference as expanded (`images` lists its result). */
+  reference?: string
+  digest?: Digest
+  verdict?: Verdict
+  /** True when the FROM line pins a digest. */
+  pinned?: boolean
+  /** For an unpinned image that resolved: the FROM line to write instead. */
+  suggestion?: string
+  /** For `stage`: the stage named; for `invalid`: the problem. */
+  detail?: string
 }
 
 /** One platform manifest of an index, with its own evidence and findings. */
@@ -124,4 +180,6 @@ export interface GateResult {
   verdict: Verdict
   mode: 'enforce' | 'audit'
   images: ImageResult[]
+  /** The `dockerfile` input's files: every FROM line and the image result it maps to. */
+  dockerfiles?: DockerfileResult[]
 }

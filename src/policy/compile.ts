@@ -7,9 +7,11 @@ import type {
   IdentityRefDoc,
   MatcherDoc,
   PolicyDoc,
+  RequirementsDoc,
   RulesDoc,
 } from './document.js'
 import type { Requirement } from './evaluate.js'
+import { imagePattern, type ImagePolicies } from './images.js'
 import { GITHUB_ACTIONS_ISSUER, expandPreset } from './presets.js'
 import { PREDICATE_ALIASES, predicateTypesOf } from './predicate-types.js'
 import {
@@ -49,6 +51,22 @@ const UNIT_MS: Record<string, number> = {
  * for `readSchema`; every error is an InputError naming the JSON path of the offending field.
  */
 export function compilePolicy(doc: PolicyDoc, options: CompileOptions): Requirement[] {
+  return compilePolicyDocument(doc, options).requirements
+}
+
+/** A compiled policy: its requirements and, when it has `images`, the requirements by pattern. */
+export interface CompiledPolicy {
+  /** Every subject's requirements; with `images`, those of `default` (none without one). */
+  requirements: Requirement[]
+  images?: ImagePolicies
+}
+
+/**
+ * `compilePolicy`, keeping what `images` and `default` say. With `images`, top-level `signature`
+ * and `attestations` are refused (they would be ambiguous next to `default`), and `default`
+ * without `images` is refused too.
+ */
+export function compilePolicyDocument(doc: PolicyDoc, options: CompileOptions): CompiledPolicy {
   const sets = new Map<string, IdentityPolicy[]>()
   for (const [name, entries] of Object.entries(doc.identities ?? {})) {
     const path = pointer('', 'identities', name)
@@ -65,27 +83,68 @@ export function compilePolicy(doc: PolicyDoc, options: CompileOptions): Requirem
       const defined = [...sets.keys()].join(', ') || 'none'
       throw policyError(pointer(path, i), `names no set under \`identities\` (defined: ${defined})`)
     })
-  const attestations = doc.attestations ?? []
-  // As the flat inputs' `auto`: with no attestation to check, a signature is what is checked.
-  if (doc.signature === undefined && attestations.length === 0) {
-    throw policyError('/signature', 'is required when `attestations` is empty')
+  if (doc.images === undefined) {
+    if (doc.default !== undefined) {
+      throw policyError(
+        '/default',
+        'needs `images` (without it, `signature` and `attestations` apply to every subject)',
+      )
+    }
+    return { requirements: requirementsOf(doc, '') }
   }
-  const signature: Requirement[] =
-    doc.signature === undefined
-      ? []
-      : [
-          {
-            name: 'signature',
-            kind: 'signature',
-            predicateTypes: [],
-            identities: signers(doc.signature.identities, '/signature/identities'),
-            required: doc.signature.required ?? true,
-          },
-        ]
-  return [
-    ...signature,
-    ...attestations.map((a, i) => compileAttestation(a, pointer('', 'attestations', i))),
-  ]
+  for (const field of ['signature', 'attestations'] as const) {
+    if (doc[field] !== undefined) {
+      throw policyError(
+        `/${field}`,
+        'cannot be given with `images`: put it in the `images` entries, and in `default` for images no pattern matches',
+      )
+    }
+  }
+  const entries = doc.images.map((entry, i) => {
+    const path = pointer('', 'images', i)
+    const patterns = typeof entry.match === 'string' ? [entry.match] : entry.match
+    return {
+      match: patterns.map((p, j) =>
+        imagePattern(
+          p,
+          typeof entry.match === 'string' ? pointer(path, 'match') : pointer(path, 'match', j),
+        ),
+      ),
+      requirements: requirementsOf(entry, path),
+    }
+  })
+  const fallback = doc.default === undefined ? undefined : requirementsOf(doc.default, '/default')
+  return {
+    requirements: fallback ?? [],
+    images: { entries, ...(fallback !== undefined && { fallback }) },
+  }
+
+  function requirementsOf(section: RequirementsDoc, path: string): Requirement[] {
+    const attestations = section.attestations ?? []
+    // As the flat inputs' `auto`: with no attestation to check, a signature is what is checked.
+    if (section.signature === undefined && attestations.length === 0) {
+      throw policyError(pointer(path, 'signature'), 'is required when `attestations` is empty')
+    }
+    const signature: Requirement[] =
+      section.signature === undefined
+        ? []
+        : [
+            {
+              name: 'signature',
+              kind: 'signature',
+              predicateTypes: [],
+              identities: signers(
+                section.signature.identities,
+                pointer(path, 'signature', 'identities'),
+              ),
+              required: section.signature.required ?? true,
+            },
+          ]
+    return [
+      ...signature,
+      ...attestations.map((a, i) => compileAttestation(a, pointer(path, 'attestations', i))),
+    ]
+  }
 
   function compileAttestation(a: AttestationDoc, path: string): Requirement {
     const predicateTypes = predicateTypesOf(a.type)

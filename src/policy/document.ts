@@ -53,9 +53,22 @@ export interface AttestationDoc {
   rules?: RulesDoc
 }
 
-export interface PolicyDoc {
-  version: 1
-  identities?: Record<string, IdentityDoc[]>
+/** What a subject must carry: the top level, an `images` entry, or `default`. */
+export interface RequirementsDoc {
   signature?: { required?: boolean; identities: IdentityRefDoc[] }
   attestations?: AttestationDoc[]
+}
+
+/** Requirements for the images whose name (`registry/repository`) a pattern matches. */
+export interface ImagePolicyDoc extends RequirementsDoc {
+  match: string | string[]
+}
+
+export interface PolicyDoc extends RequirementsDoc {
+  version: 1
+  identities?: Record<string, IdentityDoc[]>
+  /** Requirements by image pattern; then top-level `signature` and `attestations` are not allowed. */
+  images?: ImagePolicyDoc[]
+  /** With `images`: for images no pattern matches, and for release files. */
+  default?: RequirementsDoc
 }

@@ -3,16 +3,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import YAML from 'yaml'
 import { InputError, describe } from '../errors.js'
-import { MiB } from '../limits.js'
-import { compilePolicy } from './compile.js'
+import { LIMITS, MiB } from '../limits.js'
+import { compilePolicyDocument, type CompiledPolicy } from './compile.js'
 import type { Requirement } from './evaluate.js'
 import { isObject } from './rules/read.js'
 import { validatePolicy } from './validate.js'
 
 /** A policy or schema file larger than this is refused before it is parsed. */
-const MAX_FILE_BYTES = MiB
+const MAX_FILE_BYTES = LIMITS.policyFileBytes
 /** YAML aliases expanded at most; a few repeat a list, many are a "billion laughs" bomb. */
-const MAX_YAML_ALIASES = 16
+const MAX_YAML_ALIASES = LIMITS.policyYamlAliases
 
 export interface LoadOptions {
   /** The `public-key` input is set. */
@@ -23,6 +23,11 @@ export interface LoadOptions {
 
 /** Reads, parses, validates and compiles the policy file into requirements. */
 export function loadPolicy(file: string, options: LoadOptions): Requirement[] {
+  return loadPolicyFile(file, options).requirements
+}
+
+/** `loadPolicy`, keeping the requirements by image pattern (`images`, `default`). */
+export function loadPolicyFile(file: string, options: LoadOptions): CompiledPolicy {
   let text: string
   try {
     text = readText(file)
@@ -31,7 +36,7 @@ export function loadPolicy(file: string, options: LoadOptions): Requirement[] {
   }
   const doc = validatePolicy(/\.json$/i.test(file) ? parseJson(text) : parseYaml(text))
   const schemas = new Map<string, ReturnType<typeof readSchema>>()
-  return compilePolicy(doc, {
+  return compilePolicyDocument(doc, {
     ...options,
     // Relative to the policy file; each file is read once, so rules that share it share it.
     readSchema: (relative) => {

@@ -48,6 +48,8 @@ const PATTERN_MEANINGS: Record<string, string> = {
   commit: 'must be a commit: 40 lowercase hex characters',
   vulnerabilityId: 'must be a vulnerability ID such as CVE-2024-3094',
   duration: 'must be a duration such as 30m, 12h, 7d or 2w',
+  imagePattern:
+    'must be an image name pattern such as ghcr.io/acme/* (letters, digits, . _ - / : and *)',
 }
 
 function describeError(error: ErrorObject): { path: string; problem: string } {

@@ -2,12 +2,13 @@ import { CLASS_DESCRIPTIONS } from '../policy/classify.js'
 import type { CheckedEvidence, GateResult } from '../types.js'
 import { plain } from './escape.js'
 import { toResultJson } from './result.js'
+import { consoleDockerfiles, consoleSubjectLines } from './subjects.js'
 
 const MARK = { pass: '✔', fail: '✘', warn: '!', error: '!' } as const
 
 /** Renders a result for a terminal: one line per requirement, expected versus actual. */
 export function renderConsole(result: GateResult): string {
-  const lines: string[] = []
+  const lines: string[] = [...consoleDockerfiles(result.dockerfiles)]
   for (const image of result.images) {
     const state =
       image.verdict === 'pass'
@@ -16,8 +17,9 @@ export function renderConsole(result: GateResult): string {
           ? 'policy not met'
           : 'could not check'
     lines.push(
-      `${MARK[image.verdict]} ${plain(image.reference)}${image.digest ? ` (${image.digest})` : ''}: ${state}`,
+      `${MARK[image.verdict]} ${plain(image.reference)}${image.digest ? ` (${plain(image.digest)})` : ''}: ${state}`,
     )
+    lines.push(...consoleSubjectLines(image))
     if (image.error) lines.push(`    ${plain(image.error.message)}`)
     if (image.class)
       lines.push(`  evidence class ${image.class}: ${CLASS_DESCRIPTIONS[image.class]}`)
@@ -27,7 +29,8 @@ export function renderConsole(result: GateResult): string {
       lines.push(`      actual:   ${plain(f.actual)}`)
     }
     for (const p of image.platforms ?? []) {
-      lines.push(`  ${MARK[p.verdict]} platform ${plain(p.platform)} (${p.digest})`)
+      // The platform digest is registry JSON: escaped like any other untrusted text (T66).
+      lines.push(`  ${MARK[p.verdict]} platform ${plain(p.platform)} (${plain(p.digest)})`)
       if (p.error) lines.push(`      ${plain(p.error.message)}`)
       for (const f of p.findings.filter((x) => x.status !== 'pass')) {
         lines.push(`      ${MARK[f.status]} ${plain(f.requirement)}: ${plain(f.actual)}`)

@@ -1,7 +1,9 @@
 import { LIMITS } from '../limits.js'
 import { CLASS_DESCRIPTIONS } from '../policy/classify.js'
 import type { CheckedEvidence, Finding, GateResult, ImageResult, PlatformResult } from '../types.js'
+import { isDigest } from '../registry/reference.js'
 import { markdown as md } from './escape.js'
+import { renderDockerfiles, subjectCount, subjectLines } from './subjects.js'
 
 const VERDICT_ICON = { pass: '✅', fail: '❌', error: '⚠️' } as const
 const STATUS_ICON = { pass: '✅', fail: '❌', warn: '⚠️' } as const
@@ -14,12 +16,11 @@ export function renderSummary(result: GateResult): string {
     ...(result.mode === 'audit' ? ['_Audit mode: the step does not fail._', ''] : []),
   ]
   const body = result.images.flatMap(renderImage)
-  return truncate([...head, ...body].join('\n'))
+  return truncate([...head, ...renderDockerfiles(result.dockerfiles), ...body].join('\n'))
 }
 
 function headline(result: GateResult): string {
-  const n = result.images.length
-  const images = `${n} image${n === 1 ? '' : 's'}`
+  const images = subjectCount(result)
   if (result.verdict === 'pass') return `${images} verified`
   if (result.verdict === 'fail') return `policy not met (${images} checked)`
   return `could not check (${images})`
@@ -30,9 +31,10 @@ function renderImage(image: ImageResult): string[] {
     // No code spans around escaped text: entities are not decoded inside them.
     `### ${VERDICT_ICON[image.verdict]} ${md(image.reference)}`,
     '',
-    `Digest: \`${image.digest ?? 'unresolved'}\``,
+    `Digest: ${image.digest === undefined ? 'unresolved' : digest(image.digest)}${byTag(image) ? ' (the tag can move after this check: deploy by this digest)' : ''}`,
     '',
   ]
+  lines.push(...subjectLines(image))
   if (image.error) lines.push(`**Could not check:** ${md(image.error.message)}`, '')
   // The class and its description are our own text, so their markdown is kept.
   if (image.class)
@@ -48,7 +50,7 @@ function renderPlatforms(platforms: PlatformResult[]): string[] {
     const failed = p.error
       ? [p.error.message]
       : p.findings.filter((f) => f.status !== 'pass').map((f) => `${f.requirement}: ${f.actual}`)
-    return `| ${VERDICT_ICON[p.verdict]} | ${md(p.platform)} | \`${p.digest}\` | ${p.class ?? ''} | ${md(failed.join('; ')) || 'every requirement met'} |`
+    return `| ${VERDICT_ICON[p.verdict]} | ${md(p.platform)} | ${digest(p.digest)} | ${p.class ?? ''} | ${md(failed.join('; ')) || 'every requirement met'} |`
   })
   return ['| | Platform | Digest | Class | Problems |', '|---|---|---|---|---|', ...rows]
 }
@@ -79,6 +81,17 @@ function renderEvidence(evidence: CheckedEvidence[]): string[] {
   ]
 }
 
+// A tag was resolved once and checked at that digest; only the digest stays what was checked (T33).
+function byTag(image: ImageResult): boolean {
+  return image.digest !== undefined && !image.reference.includes('@')
+}
+
+// A platform's digest comes straight from the index (registry JSON): only a real digest goes into
+// a code span, anything else is escaped like any other untrusted text (T71).
+function digest(value: string): string {
+  return isDigest(value) ? `\`${value}\`` : md(value)
+}
+
 function signer(e: CheckedEvidence): string {
   if (e.signer?.publicKey) return 'public key'
   return e.signer?.subjectAlternativeName ?? ''
@@ -93,7 +106,7 @@ function logText(e: CheckedEvidence): string {
     .join(', ')
 }
 
-// The runner refuses summaries over 1 MiB; stay well under and say what was cut.
+// The runner refuses summaries over 1 MiB; stay well under and say what was cut (T72).
 function truncate(text: string): string {
   const bytes = Buffer.byteLength(text)
   if (bytes <= LIMITS.summaryBytes) return text
@@ -101,5 +114,8 @@ function truncate(text: string): string {
     .subarray(0, LIMITS.summaryBytes - 200)
     .toString('utf8')
     .replace(/[^\n]*$/, '')
-  return `${cut}\n\n_Summary cut: ${bytes - Buffer.byteLength(cut)} more bytes are in the result JSON._\n`
+  // A cut inside the evidence list closes it, so the note is not hidden in a collapsed block.
+  const open = cut.split('<details>').length - cut.split('</details>').length
+  const close = open > 0 ? '\n</details>\n' : ''
+  return `${cut}${close}\n\n_Summary cut: ${bytes - Buffer.byteLength(cut)} more bytes are in the result JSON._\n`
 }

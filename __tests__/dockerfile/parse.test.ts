@@ -1,0 +1,265 @@
+// FROM lines as BuildKit reads them, on the quirks real Dockerfiles have: multi-stage builds,
+// ARG-built references, --platform, continuations, comments, heredocs, lowercase instructions,
+// parser directives (`# escape=`), CRLF and a BOM.
+import { expandWord, globMatch } from '../../src/dockerfile/expand.js'
+import { parseDockerfile, type FromLine } from '../../src/dockerfile/parse.js'
+
+const opts = { buildArgs: new Map<string, string>(), platform: 'linux/amd64' }
+const parse = (text: string, buildArgs: Record<string, string> = {}) =>
+  parseDockerfile(text, { ...opts, buildArgs: new Map(Object.entries(buildArgs)) })
+
+/** Each FROM as [line, stage, what it names]. */
+function summary(froms: FromLine[]): [number, string | undefined, string][] {
+  return froms.map((f) => {
+    const base = f.base
+    const what =
+      base.kind === 'image'
+        ? `image ${base.text}${base.pinned ? ' (pinned)' : ''}`
+        : base.kind === 'stage'
+          ? `stage ${base.stage}`
+          : base.kind === 'invalid'
+            ? `invalid: ${base.problem}`
+            : 'scratch'
+    return [f.line, f.stage, what]
+  })
+}
+
+test('a multi-stage Go build (Docker docs cross-compilation pattern)', () => {
+  const froms = parse(`# syntax=docker/dockerfile:1
+ARG GO_VERSION=1.22
+ARG ALPINE_VERSION=3.20
+
+FROM --platform=$BUILDPLATFORM golang:\${GO_VERSION}-alpine\${ALPINE_VERSION} AS build
+ARG TARGETOS TARGETARCH
+WORKDIR /src
+RUN --mount=type=cache,target=/root/.cache/go-build \\
+    GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app .
+
+FROM build AS test
+RUN go test ./...
+
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:${'a'.repeat(64)} AS final
+COPY --from=build /out/app /app
+
+FROM scratch AS export
+COPY --from=build /out/app /
+`)
+  expect(summary(froms)).toEqual([
+    [5, 'build', 'image golang:1.22-alpine3.20'],
+    [11, 'test', 'stage build'],
+    [
+      14,
+      'final',
+      'image gcr.io/distroless/static-debian12:nonroot@sha256:' + 'a'.repeat(64) + ' (pinned)',
+    ],
+    [17, 'export', 'scratch'],
+  ])
+  expect(froms[0]!.platform).toEqual({ written: '$BUILDPLATFORM', value: 'linux/amd64' })
+  expect(froms.map((f) => f.index)).toEqual([0, 1, 2, 3])
+})
+
+test('FROM ${REG}/img:${TAG}: defaults, build-args overrides, and meta ARGs built from others', () => {
+  const text = `ARG REG=ghcr.io
+ARG ORG=acme
+ARG IMAGE=\${REG}/\${ORG}/base
+ARG TAG=1.0
+FROM \${IMAGE}:\${TAG}
+FROM \${REG}/\${ORG}/tools:\${TOOLS_TAG:-latest}
+`
+  expect(summary(parse(text))).toEqual([
+    [5, undefined, 'image ghcr.io/acme/base:1.0'],
+    [6, undefined, 'image ghcr.io/acme/tools:latest'],
+  ])
+  // A build-arg replaces the default; one for an undeclared ARG is not in scope (as in BuildKit).
+  expect(summary(parse(text, { TAG: '2.0', REG: 'cgr.dev', TOOLS_TAG: 'v9' }))).toEqual([
+    [5, undefined, 'image cgr.dev/acme/base:2.0'],
+    [6, undefined, 'image cgr.dev/acme/tools:latest'],
+  ])
+})
+
+test('only ARGs before the first FROM are in scope for FROM; ENV and stage ARGs are not', () => {
+  const froms = parse(`ARG BASE=alpine:3.19
+FROM $BASE AS one
+ARG BASE=debian:12
+ENV OTHER=busybox
+FROM $BASE
+FROM \${OTHER:-ubuntu:24.04}
+`)
+  expect(summary(froms)).toEqual([
+    [2, 'one', 'image alpine:3.19'],
+    [5, undefined, 'image alpine:3.19'],
+    [6, undefined, 'image ubuntu:24.04'],
+  ])
+})
+
+test('an ARG declared without a value is unset unless build-args gives it', () => {
+  const text = 'ARG TAG\nFROM alpine:${TAG:-3.18}\nFROM node:$TAG\n'
+  const unset = parse(text)
+  expect(summary(unset)[0]).toEqual([2, undefined, 'image alpine:3.18'])
+  expect(unset[1]!.base).toMatchObject({ kind: 'invalid', text: 'node:' })
+  expect((unset[1]!.base as { problem: string }).problem).toMatch(/TAG is not set/)
+  expect(summary(parse(text, { TAG: '22' }))).toEqual([
+    [2, undefined, 'image alpine:22'],
+    [3, undefined, 'image node:22'],
+  ])
+})
+
+test('heredocs, continuations and comments never hide or invent a FROM', () => {
+  const froms = parse(`FROM alpine:3.20 AS base
+RUN <<EOF
+FROM evil.example/not-a-base:1
+echo hi
+EOF
+COPY <<-EOT /etc/motd
+	FROM also.example/not-a-base:2
+	EOT
+RUN echo one \\
+# FROM commented.example/inside-a-continuation:3
+    FROM-is-an-argument-here
+FROM \\
+  # a comment line inside the instruction
+  docker.io/library/busybox:1.36 \\
+  AS tools
+# FROM commented.example/out:4
+`)
+  expect(summary(froms)).toEqual([
+    [1, 'base', 'image alpine:3.20'],
+    [12, 'tools', 'image docker.io/library/busybox:1.36'],
+  ])
+})
+
+test('lowercase instructions, `as`, stage names in any case, and a stage referenced as base', () => {
+  const froms = parse('from node:22 as Builder\nfrom BUILDER\nFrom builder AS again\n')
+  expect(summary(froms)).toEqual([
+    [1, 'Builder', 'image node:22'],
+    [2, undefined, 'stage BUILDER'],
+    [3, 'again', 'stage builder'],
+  ])
+})
+
+test('a name used before its stage is defined is an image, not a stage', () => {
+  expect(summary(parse('FROM later\nFROM alpine AS later\n'))[0]).toEqual([
+    1,
+    undefined,
+    'image later',
+  ])
+})
+
+test('# escape=` (Windows Dockerfiles), CRLF line endings and a byte-order mark', () => {
+  const text =
+    '\uFEFF# escape=`\r\nARG TAG=ltsc2022\r\nFROM mcr.microsoft.com/windows/servercore:$TAG `\r\n  AS win\r\nRUN dir C:\\\r\nFROM win\r\n'
+  expect(summary(parse(text))).toEqual([
+    [3, 'win', 'image mcr.microsoft.com/windows/servercore:ltsc2022'],
+    [6, undefined, 'stage win'],
+  ])
+})
+
+test('a directive after the first line is only a comment', () => {
+  const froms = parse('FROM alpine:3.20\n# escape=`\nFROM busybox:1 `\n')
+  // With `\` still the escape character, the backtick is part of the line: not a reference.
+  expect(froms[1]!.base.kind).toBe('invalid')
+})
+
+test('--platform is expanded from the automatic platform ARGs and build-args', () => {
+  const text =
+    'FROM --platform=$TARGETPLATFORM alpine:3.20\nFROM --platform=linux/arm64 ghcr.io/acme/app-${TARGETARCH}:1\n'
+  const froms = parseDockerfile(text, { buildArgs: new Map(), platform: 'linux/arm64/v8' })
+  expect(froms.map((f) => f.platform)).toEqual([
+    { written: '$TARGETPLATFORM', value: 'linux/arm64/v8' },
+    { written: 'linux/arm64', value: 'linux/arm64' },
+  ])
+  expect(summary(froms)[1]).toEqual([2, undefined, 'image ghcr.io/acme/app-arm64:1'])
+  const given = parse(text, { TARGETPLATFORM: 'linux/s390x', TARGETARCH: 's390x' })
+  expect(given[0]!.platform!.value).toBe('linux/s390x')
+  expect(summary(given)[1]![2]).toBe('image ghcr.io/acme/app-s390x:1')
+})
+
+test('malformed FROM lines are kept as invalid with a reason, and the rest still parse', () => {
+  const froms = parse(`FROM
+FROM alpine AS
+FROM alpine to stage
+FROM --pull=always alpine
+FROM UPPER/Case:1
+FROM alpine AS 1bad
+FROM alpine:3 AS a
+FROM busybox AS A
+FROM quay.io/x/y@sha512:${'0'.repeat(128)}
+FROM ok.example/fine:1
+`)
+  const problems = froms.map((f) => (f.base.kind === 'invalid' ? f.base.problem : f.base.kind))
+  expect(problems).toEqual([
+    'FROM names no image',
+    'FROM takes an image and an optional `AS name`',
+    'FROM takes an image and an optional `AS name`',
+    'FROM has an unknown flag --pull',
+    expect.stringMatching(/not a valid image reference: the repository must be lowercase/),
+    'the stage name "1bad" is not valid',
+    'image',
+    'the stage name "A" is used twice',
+    expect.stringMatching(/not a valid image reference: the digest must be sha256/),
+    'image',
+  ])
+})
+
+test('a file without FROM is refused', () => {
+  expect(() => parse('# nothing\nRUN echo\n')).toThrow(/no FROM/)
+})
+
+describe('expandWord (BuildKit shell lexer rules)', () => {
+  const vars = new Map([
+    ['A', 'alpha'],
+    ['E', ''],
+    ['P', 'docker.io/library/alpine:3.20'],
+  ])
+  test.each([
+    ['$A', 'alpha'],
+    ['${A}', 'alpha'],
+    ['x$A-y', 'xalpha-y'],
+    ['${U}', ''],
+    ['${U:-d}', 'd'],
+    ['${E:-d}', 'd'],
+    ['${E-d}', ''],
+    ['${U-d}', 'd'],
+    ['${A:+set}', 'set'],
+    ['${E:+set}', ''],
+    ['${E+set}', 'set'],
+    ['${U:-${A}}', 'alpha'],
+    ["'$A'", '$A'],
+    ['"$A"', 'alpha'],
+    ['\\$A', '$A'],
+    ['"\\$A"', '$A'],
+    ['$', '$'],
+    ['a$-b', 'a$-b'],
+    ['${P#*/}', 'library/alpine:3.20'],
+    ['${P##*/}', 'alpine:3.20'],
+    ['${P%:*}', 'docker.io/library/alpine'],
+    ['${P%%/*}', 'docker.io'],
+  ])('%s → %s', (word, value) => {
+    expect(expandWord(word, vars).value).toBe(value)
+  })
+
+  test('unset names are reported; errors for what BuildKit refuses', () => {
+    expect(expandWord('$X${Y:-d}${Z}', vars).unset).toEqual(['X', 'Z'])
+    expect(() => expandWord('${A', vars)).toThrow(/no closing/)
+    expect(() => expandWord('${U:?must be set}', vars)).toThrow(/U is required: must be set/)
+    expect(() => expandWord('${A/a/b}', vars)).toThrow(/not supported/)
+    expect(() => expandWord("'open", vars)).toThrow(/not closed/)
+  })
+
+  test('expansion is bounded: ARGs that double each other cannot blow up', () => {
+    const big = new Map([['B', 'x'.repeat(5000)]])
+    expect(() => expandWord('$B$B', big)).toThrow(/more than 8192/)
+    expect(() =>
+      expandWord('${U:-${U:-${U:-${U:-${U:-${U:-${U:-${U:-${U:-x}}}}}}}}}', vars),
+    ).toThrow(/nested/)
+  })
+
+  test('globMatch needs no regexp and stays linear on hostile patterns', () => {
+    expect(globMatch('abc', 'a*c')).toBe(true)
+    expect(globMatch('abc', 'a?c')).toBe(true)
+    expect(globMatch('abc', 'a?')).toBe(false)
+    const start = Date.now()
+    expect(globMatch('a'.repeat(3000), `${'*a'.repeat(50)}b`)).toBe(false)
+    expect(Date.now() - start).toBeLessThan(2000)
+  })
+})

@@ -1,0 +1,188 @@
+// The base images of a Dockerfile: every FROM line, its `--platform`, its stage name, and what it
+// names once the ARGs before the first FROM (and `build-args`) are substituted. Pure.
+//
+// dockerfile-ast (the parser behind VS Code's Docker language server) splits the file into
+// instructions: parser directives (`# escape=`), line continuations, comments and empty lines
+// inside them, heredocs, any case. What a FROM means is BuildKit's, rebuilt here: only the ARGs
+// declared before the first FROM are in scope (moby/buildkit dockerfile2llb: "meta args"), a
+// `build-args` value replaces a declared ARG's default, the automatic platform ARGs are always
+// defined, and a base named like an earlier stage (case-insensitively) is that stage.
+import { DockerfileParser } from 'dockerfile-ast'
+import { describe } from '../errors.js'
+import { parseReference } from '../registry/index.js'
+import type { ImageRef } from '../types.js'
+import { ExpandError, expandWord } from './expand.js'
+
+/** What one FROM line names. */
+export type FromBase =
+  | { kind: 'scratch' }
+  /** An earlier stage of the same Dockerfile: built, not pulled. */
+  | { kind: 'stage'; stage: string }
+  /** An image from a registry, as expanded; `pinned` when it carries a digest. */
+  | { kind: 'image'; text: string; ref: ImageRef; pinned: boolean }
+  /** Not usable: the reason says why (a malformed line, an unknown flag, a bad reference). */
+  | { kind: 'invalid'; text: string; problem: string }
+
+/** One FROM instruction. */
+export interface FromLine {
+  /** 1-based line of the FROM keyword. */
+  line: number
+  /** 0-based stage index. */
+  index: number
+  /** The stage name (`AS name`), as written. */
+  stage?: string
+  /** The base as written, before substitution. */
+  written: string
+  /** `--platform`, as written and as expanded. */
+  platform?: { written: string; value: string }
+  base: FromBase
+}
+
+/** The automatic platform ARGs (BuildKit defines them in the global scope), from one platform. */
+export function platformArgs(platform: string): Map<string, string> {
+  const [os = '', arch = '', variant = ''] = platform.split('/')
+  const args = new Map<string, string>()
+  for (const prefix of ['BUILD', 'TARGET']) {
+    args.set(`${prefix}PLATFORM`, platform)
+    args.set(`${prefix}OS`, os)
+    args.set(`${prefix}ARCH`, arch)
+    args.set(`${prefix}VARIANT`, variant)
+  }
+  return args
+}
+
+export interface ParseOptions {
+  /** `build-args`: replace the default of an ARG declared before the first FROM. */
+  buildArgs: ReadonlyMap<string, string>
+  /** BUILDPLATFORM and TARGETPLATFORM, e.g. `linux/amd64` (build-args may still set them). */
+  platform: string
+}
+
+// BuildKit's stage name rule (instructions/parse.go), on the lowercased name.
+const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/
+
+/** Every FROM line of `text`, in order. Throws only for a file with no FROM at all. */
+export function parseDockerfile(text: string, options: ParseOptions): FromLine[] {
+  const dockerfile = DockerfileParser.parse(text.replace(/^\uFEFF/, ''))
+  const escape = dockerfile.getEscapeCharacter()
+  const vars = metaArgs(dockerfile, options, escape)
+  const stages = new Map<string, number>()
+  const froms = dockerfile.getFROMs().map((from, index): FromLine => {
+    const line = from.getInstructionRange().start.line + 1
+    const args = from.getArguments().map((a) => a.getValue())
+    const written = args[0] ?? ''
+    const stage = args.length === 3 ? args[2] : undefined
+    const invalid = (problem: string, expanded = written): FromLine => ({
+      line,
+      index,
+      ...(stage !== undefined && { stage }),
+      written,
+      base: { kind: 'invalid', text: expanded, problem },
+    })
+    if (args.length === 0) return invalid('FROM names no image')
+    if (
+      args.length === 2 ||
+      args.length > 3 ||
+      (args.length === 3 && args[1]!.toLowerCase() !== 'as')
+    ) {
+      return invalid('FROM takes an image and an optional `AS name`')
+    }
+    if (stage !== undefined) {
+      if (!STAGE_NAME.test(stage.toLowerCase())) {
+        return invalid(`the stage name "${stage}" is not valid`)
+      }
+      // A later stage may reuse a name; BuildKit refuses duplicates, and so do we.
+      if (stages.has(stage.toLowerCase())) return invalid(`the stage name "${stage}" is used twice`)
+    }
+    let platform: FromLine['platform']
+    for (const flag of from.getFlags()) {
+      if (flag.getName() !== 'platform')
+        return invalid(`FROM has an unknown flag --${flag.getName()}`)
+      const value = flag.getValue() ?? ''
+      try {
+        platform = { written: value, value: expandWord(value, vars, escape).value }
+      } catch (error) {
+        return invalid(`its --platform cannot be expanded: ${describe(error)}`)
+      }
+    }
+    const base = resolveBase(written, vars, escape, stages)
+    if (stage !== undefined) stages.set(stage.toLowerCase(), index)
+    return {
+      line,
+      index,
+      ...(stage !== undefined && { stage }),
+      written,
+      ...(platform !== undefined && { platform }),
+      base,
+    }
+  })
+  if (froms.length === 0) throw new ExpandError('it has no FROM instruction')
+  return froms
+}
+
+function resolveBase(
+  written: string,
+  vars: ReadonlyMap<string, string>,
+  escape: string,
+  stages: ReadonlyMap<string, number>,
+): FromBase {
+  let text: string
+  let unset: string[]
+  try {
+    ;({ value: text, unset } = expandWord(written, vars, escape))
+  } catch (error) {
+    return { kind: 'invalid', text: written, problem: `it cannot be expanded: ${describe(error)}` }
+  }
+  if (text.toLowerCase() === 'scratch') return { kind: 'scratch' }
+  if (stages.has(text.toLowerCase())) return { kind: 'stage', stage: text }
+  try {
+    const ref = parseReference(text, 'dockerfile')
+    return { kind: 'image', text, ref, pinned: ref.digest !== undefined }
+  } catch (error) {
+    const why = describe(error).replace(/^.*? is not a valid image reference: /, '')
+    const hint =
+      unset.length > 0
+        ? ` (${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set: declare ${unset.length === 1 ? 'it' : 'them'} with ARG before the first FROM, or give ${unset.length === 1 ? 'it' : 'them'} in build-args)`
+        : ''
+    return {
+      kind: 'invalid',
+      text,
+      problem: `it is not a valid image reference: ${why.replace(/\.$/, '')}${hint}`,
+    }
+  }
+}
+
+/**
+ * The variables a FROM line sees: the automatic platform ARGs, then every ARG declared before
+ * the first FROM, in order, each default expanded with those before it and replaced by a
+ * `build-args` value when one is given. Later ARGs (inside stages) are out of FROM's scope.
+ */
+function metaArgs(
+  dockerfile: ReturnType<typeof DockerfileParser.parse>,
+  options: ParseOptions,
+  escape: string,
+): Map<string, string> {
+  const vars = platformArgs(options.platform)
+  for (const [name, value] of options.buildArgs) if (vars.has(name)) vars.set(name, value)
+  for (const arg of dockerfile.getInitialARGs()) {
+    for (const property of arg.getProperties()) {
+      const name = property.getName()
+      const given = options.buildArgs.get(name)
+      const raw = property.getUnescapedValue()
+      if (given !== undefined) {
+        vars.set(name, given)
+      } else if (raw !== null) {
+        try {
+          vars.set(name, expandWord(raw, vars, escape).value)
+        } catch {
+          // A default that cannot be expanded leaves the ARG unset; a FROM using it says so.
+          vars.delete(name)
+        }
+      } else if (!vars.has(name)) {
+        // Declared without a value and not given: unset (`${NAME:-x}` gives x).
+        vars.delete(name)
+      }
+    }
+  }
+  return vars
+}

@@ -1,0 +1,49 @@
+// Reads the Dockerfiles the `dockerfile` input names, once, when the inputs are parsed.
+import { InputError, describe } from '../errors.js'
+import { MiB } from '../limits.js'
+import { expandPaths, readLimited, utf8 } from '../files/paths.js'
+import { parseDockerfile, type FromLine, type ParseOptions } from './parse.js'
+
+/** One Dockerfile and its FROM lines. */
+export interface ParsedDockerfile {
+  /** As the input named it (or as its glob matched it), relative to the working directory. */
+  path: string
+  froms: FromLine[]
+}
+
+/** A Dockerfile larger than this is refused (the largest real ones are a few dozen KiB). */
+const MAX_DOCKERFILE_BYTES = MiB
+/** FROM lines in all the Dockerfiles of one run. */
+const MAX_FROM_LINES = 256
+
+/**
+ * Reads and parses every Dockerfile `patterns` name (paths, globs, or a directory holding a
+ * `Dockerfile`). A file that cannot be read, or has no FROM, is an input error (exit 2); a FROM
+ * that cannot be used is kept as `invalid` so the report names its line.
+ */
+export function readDockerfiles(
+  patterns: readonly string[],
+  options: ParseOptions,
+): ParsedDockerfile[] {
+  const parsed = expandPaths(patterns, 'dockerfile', { directoryFile: 'Dockerfile' }).map(
+    (file) => {
+      try {
+        const text = utf8(readLimited(file, MAX_DOCKERFILE_BYTES), file)
+        return { path: file, froms: parseDockerfile(text, options) }
+      } catch (error) {
+        throw new InputError(
+          `The \`dockerfile\` input names ${file}, which cannot be used: ${describe(error)}.`,
+          { cause: error },
+        )
+      }
+    },
+  )
+  // Each FROM may be a registry round trip: a pull request cannot make the gate do thousands.
+  const froms = parsed.reduce((n, d) => n + d.froms.length, 0)
+  if (froms > MAX_FROM_LINES) {
+    throw new InputError(
+      `The \`dockerfile\` input's files have ${froms} FROM lines; at most ${MAX_FROM_LINES} are checked in one run.`,
+    )
+  }
+  return parsed
+}

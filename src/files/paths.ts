@@ -1,0 +1,116 @@
+// Paths and globs of the `dockerfile`, `subject-path` and `bundle` inputs, and reading a file
+// within a size limit. The only file-system access of subjects other than images.
+import fs from 'node:fs'
+import path from 'node:path'
+import { InputError } from '../errors.js'
+
+/** Files one input may name in all; more is refused rather than checked in part. */
+export const MAX_FILES_PER_INPUT = 256
+
+const GLOB_CHARS = /[*?[\]{}]/
+
+/** True when `text` is a glob rather than a path. */
+export function isGlob(text: string): boolean {
+  return GLOB_CHARS.test(text)
+}
+
+/**
+ * The regular files `patterns` name, in order and without duplicates. A plain path must exist
+ * (a directory stands for `directoryFile` inside it, when given); globs may match nothing one by
+ * one, but the input as a whole must name at least one file, since an empty set is never a pass.
+ * Globs skip `node_modules` and `.git`, and `skip` drops glob matches (never a file named
+ * literally). Paths stay as given, relative to the working directory.
+ */
+export function expandPaths(
+  patterns: readonly string[],
+  input: string,
+  options: { directoryFile?: string; skip?: (file: string) => boolean } = {},
+): string[] {
+  const files: string[] = []
+  for (const pattern of patterns) {
+    if (isGlob(pattern)) {
+      const matched = fs
+        .globSync(pattern, { exclude: (name) => VENDORED.test(name) })
+        .filter((file) => isFile(file) && !(options.skip?.(file) ?? false))
+        .sort()
+      files.push(...matched)
+      continue
+    }
+    let file = pattern
+    if (options.directoryFile !== undefined && isDirectory(file)) {
+      file = path.join(file, options.directoryFile)
+    }
+    if (!isFile(file)) {
+      throw new InputError(`The \`${input}\` input names "${shown(file)}", which is not a file.`)
+    }
+    files.push(file)
+  }
+  const unique = [...new Set(files.map((f) => path.normalize(f)))]
+  if (patterns.length > 0 && unique.length === 0) {
+    throw new InputError(
+      `The \`${input}\` input's ${patterns.length === 1 ? 'pattern' : 'patterns'} ${patterns.map((p) => `"${shown(p)}"`).join(', ')} ${patterns.length === 1 ? 'matches' : 'match'} no file.`,
+    )
+  }
+  if (unique.length > MAX_FILES_PER_INPUT) {
+    throw new InputError(
+      `The \`${input}\` input names ${unique.length} files; at most ${MAX_FILES_PER_INPUT} are checked in one run.`,
+    )
+  }
+  return unique
+}
+
+// Directories a glob never descends into: dependencies and git's own files are not the project's.
+const VENDORED = /(?:^|[/\\])(?:node_modules|\.git)$/
+
+/**
+ * Reads a whole file of at most `maxBytes`; a larger one is refused, not truncated. A FIFO or
+ * device is refused before it is opened (reading it could block forever).
+ */
+export function readLimited(file: string, maxBytes: number): Buffer {
+  if (!isFile(file)) throw new Error(`${file} is not a regular file`)
+  const fd = fs.openSync(file, 'r')
+  try {
+    const buffer = Buffer.alloc(Math.min(maxBytes + 1, fs.fstatSync(fd).size + 1))
+    let length = 0
+    while (length < buffer.length) {
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null)
+      if (n === 0) break
+      length += n
+    }
+    if (length > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes`)
+    if (length === buffer.length) throw new Error(`${file} changed while it was read`)
+    return buffer.subarray(0, length)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Decodes UTF-8 strictly: a file in another encoding is an error, not mojibake. */
+export function utf8(bytes: Buffer, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new Error(`${file} is not UTF-8 text`)
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+// Echo a path only when it cannot carry a control character or markup.
+function shown(text: string): string {
+  return /^[\w./*?[\]{},@+=:-]{1,300}$/.test(text) ? text : '(path not shown)'
+}
