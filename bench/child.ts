@@ -1,0 +1,251 @@
+// One measurement in a fresh process, so peak RSS is the gate's own: bundled on its own
+// (.bench/child/index.js) with only src/ and the sigstore libraries, none of the test harness.
+//   node .bench/child/index.js gate SPEC.json  → runs the product's run() once
+//   node .bench/child/index.js cpu SPEC.json   → CPU of checkEvidence vs bare @sigstore/verify
+//   node .bench/child/index.js bare-rss SPEC.json → peak RSS of fetch + bare @sigstore/verify
+// Prints one JSON line on stdout.
+import fs from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { bundleFromJSON } from '@sigstore/bundle'
+import { TrustedRoot } from '@sigstore/protobuf-specs'
+import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify'
+import { parseInputs } from '../src/inputs.js'
+import { run, type Deps } from '../src/main.js'
+import type { Evidence } from '../src/types.js'
+import { checkEvidence, loadTrust, trustFor } from '../src/verify/index.js'
+
+export interface GateSpec {
+  inputs: Record<string, string>
+  githubApiUrl?: string
+  /** The scenario needs the `platforms` input: report it unavailable rather than run without it. */
+  needsPlatforms?: boolean
+}
+
+export interface GateReport {
+  wallMs: number
+  /** KiB, process.resourceUsage().maxRSS after the run. */
+  maxRssKiB: number
+  /** KiB, RSS before parsing inputs (Node and the bundle loaded). */
+  startRssKiB: number
+  /** Epoch ms (sub-ms precision) when the timed part began and ended, to line up with the proxy log. */
+  startedAt: number
+  endedAt: number
+  /** ms of this process's CPU (user + system, all threads) during the timed part. */
+  cpuMs: number
+  verdict?: string
+  images?: {
+    reference: string
+    verdict: string
+    evidence: number
+    verified: number
+    platforms?: number
+    platformEvidence?: number
+    platformVerified?: number
+  }[]
+  unavailable?: string
+}
+
+export interface CpuSpec {
+  trustedRootPath: string
+  bundles: unknown[]
+  digest: string
+  warmupRounds: number
+  rounds: number
+}
+
+/** Reference for big-sbom: the same bundle fetched and verified by @sigstore/verify alone. */
+export interface BareRssSpec {
+  trustedRootPath: string
+  /** The bundle blob's URL on the registry (loopback). */
+  blobUrl: string
+}
+
+export interface BareRssReport {
+  maxRssKiB: number
+  startRssKiB: number
+}
+
+export interface CpuReport {
+  bundles: number
+  rounds: number
+  /** µs of process CPU (user + system), summed over every round. */
+  oursUs: number
+  /** The same through the product's whole per-image path (trustFor + checkEvidence). */
+  oursPathUs: number
+  bareUs: number
+}
+
+// Only loopback: the bench must never reach anything else.
+const loopbackFetch: typeof fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input))
+  if (url.hostname !== '127.0.0.1') {
+    return Promise.reject(new Error(`bench: refused a request to ${url.host}`))
+  }
+  return fetch(input, init)
+}
+
+async function gate(spec: GateSpec): Promise<GateReport> {
+  const startRssKiB = Math.round(process.memoryUsage().rss / 1024)
+  const t0 = performance.now()
+  const startedAt = performance.timeOrigin + t0
+  const cpu0 = process.cpuUsage()
+  const inputs = parseInputs((name) => spec.inputs[name] ?? '')
+  const unavailable = (why: string): GateReport => ({
+    wallMs: 0,
+    maxRssKiB: process.resourceUsage().maxRSS,
+    startRssKiB,
+    startedAt,
+    endedAt: startedAt,
+    cpuMs: 0,
+    unavailable: why,
+  })
+  // Feature detection for a product that does not have `platforms` yet.
+  if (spec.needsPlatforms && (inputs as { platforms?: unknown }).platforms !== 'all') {
+    return unavailable('the `platforms` input is not available in src/ yet')
+  }
+  const deps: Deps = {
+    fetch: loopbackFetch,
+    loadPublicGood: () =>
+      Promise.reject(new Error('bench: the trusted-root input is used, not TUF')),
+    runCredentialHelper: () => Promise.reject(new Error('bench: no credential helpers')),
+    maskSecret: () => undefined,
+    ...(spec.githubApiUrl !== undefined && { githubApiUrl: spec.githubApiUrl }),
+  }
+  const result = await run(inputs, deps)
+  const t1 = performance.now()
+  const wallMs = t1 - t0
+  const maxRssKiB = process.resourceUsage().maxRSS
+  if (spec.needsPlatforms && result.images.some((i) => i.platforms === undefined)) {
+    return unavailable('`platforms: all` gave no per-platform results: not implemented in src/ yet')
+  }
+  return {
+    wallMs,
+    maxRssKiB,
+    startRssKiB,
+    startedAt,
+    endedAt: performance.timeOrigin + t1,
+    cpuMs: (() => {
+      const { user, system } = process.cpuUsage(cpu0)
+      return (user + system) / 1000
+    })(),
+    verdict: result.verdict,
+    images: result.images.map((i) => ({
+      reference: i.reference,
+      verdict: i.verdict,
+      evidence: i.evidence.length,
+      verified: i.evidence.filter((e) => e.verified).length,
+      ...(i.platforms !== undefined && {
+        platforms: i.platforms.length,
+        platformEvidence: i.platforms.reduce((n, p) => n + p.evidence.length, 0),
+        platformVerified: i.platforms.reduce(
+          (n, p) => n + p.evidence.filter((e) => e.verified).length,
+          0,
+        ),
+      }),
+      ...(i.error !== undefined && { error: i.error.message }),
+    })),
+  }
+}
+
+const cpuNow = (): number => {
+  const { user, system } = process.cpuUsage()
+  return user + system
+}
+
+async function cpu(spec: CpuSpec): Promise<CpuReport> {
+  const rootJson = JSON.parse(fs.readFileSync(spec.trustedRootPath, 'utf8')) as unknown
+  const trust = await loadTrust({
+    trustedRootPath: spec.trustedRootPath,
+    loadPublicGood: () => Promise.reject(new Error('unused')),
+  })
+  // Trust material is built once on both sides, as the product builds it once per run.
+  const material = toTrustMaterial(TrustedRoot.fromJSON(rootJson))
+  const evidence: Evidence[] = spec.bundles.map((bundle, i) => ({
+    source: 'referrers',
+    location: `bench bundle ${i}`,
+    bundle,
+  }))
+  const ours = (): void => {
+    for (const e of evidence) {
+      if (!checkEvidence(e, spec.digest, trust).verified) throw new Error('bench: a bundle failed')
+    }
+  }
+  const oursPath = async (): Promise<void> => {
+    // What the product does per image (examine.ts checkWith): pick the trust, then check each.
+    const ready = await trustFor(trust, evidence)
+    for (const e of evidence) {
+      if (!checkEvidence(e, spec.digest, ready).verified) throw new Error('bench: a bundle failed')
+    }
+  }
+  const bare = (): void => {
+    for (const b of spec.bundles) {
+      new Verifier(material).verify(toSignedEntity(bundleFromJSON(b)))
+    }
+  }
+  for (let i = 0; i < spec.warmupRounds; i++) {
+    ours()
+    await oursPath()
+    bare()
+  }
+  let oursUs = 0
+  let oursPathUs = 0
+  let bareUs = 0
+  for (let i = 0; i < spec.rounds; i++) {
+    // Alternate the order so neither side always runs right after a GC the other caused.
+    const sides: (() => Promise<void>)[] = [
+      async () => {
+        const t = cpuNow()
+        ours()
+        oursUs += cpuNow() - t
+      },
+      async () => {
+        const t = cpuNow()
+        await oursPath()
+        oursPathUs += cpuNow() - t
+      },
+      async () => {
+        const t = cpuNow()
+        bare()
+        bareUs += cpuNow() - t
+      },
+    ]
+    if (i % 2 === 1) sides.reverse()
+    for (const side of sides) await side()
+  }
+  return { bundles: spec.bundles.length, rounds: spec.rounds, oursUs, oursPathUs, bareUs }
+}
+
+// The plainest way to do it with the library: fetch, JSON.parse, verify. No caps, no checks.
+async function bareRss(spec: BareRssSpec): Promise<BareRssReport> {
+  const startRssKiB = Math.round(process.memoryUsage().rss / 1024)
+  const material = toTrustMaterial(
+    TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(spec.trustedRootPath, 'utf8'))),
+  )
+  const res = await loopbackFetch(spec.blobUrl)
+  if (res.status !== 200) throw new Error(`bench: ${spec.blobUrl} answered ${res.status}`)
+  const json = JSON.parse(Buffer.from(await res.arrayBuffer()).toString('utf8')) as unknown
+  new Verifier(material).verify(toSignedEntity(bundleFromJSON(json)))
+  return { maxRssKiB: process.resourceUsage().maxRSS, startRssKiB }
+}
+
+async function main(): Promise<void> {
+  const [mode, file] = process.argv.slice(2)
+  if (file === undefined || (mode !== 'gate' && mode !== 'cpu' && mode !== 'bare-rss')) {
+    throw new Error('usage: child.js gate|cpu|bare-rss SPEC.json')
+  }
+  const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown
+  const report =
+    mode === 'gate'
+      ? await gate(spec as GateSpec)
+      : mode === 'cpu'
+        ? await cpu(spec as CpuSpec)
+        : await bareRss(spec as BareRssSpec)
+  process.stdout.write(`${JSON.stringify(report)}\n`, () => process.exit(0))
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench child: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  )
+  process.exit(1)
+})
