@@ -71,6 +71,9 @@ export class RegistryClient {
         `${ref.registry}/${ref.repository}:${target} was not found`,
       )
     }
+    // Its bytes hash to its digest, so later reads by that digest (an index's platforms) reuse it.
+    const key = `${ref.registry}/${ref.repository}@${manifest.digest}`
+    if (!this.manifests.has(key)) this.manifests.set(key, Promise.resolve(manifest))
     return { digest: manifest.digest, mediaType: manifest.mediaType }
   }
 

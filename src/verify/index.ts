@@ -33,6 +33,8 @@ export {
  * synchronous and a run without such bundles never fetches it. A load failure throws (exit 2).
  */
 export async function trustFor(trust: Trust, evidence: readonly Evidence[]): Promise<Trust> {
+  // Nothing more can be loaded (a trusted-root file, or GitHub's root already here): no parsing.
+  if (trust.github !== undefined || trust.loadGithub === undefined) return trust
   const needed = evidence.some(
     (e) => e.bundle !== undefined && bundleInstance(e.bundle) === 'github',
   )
