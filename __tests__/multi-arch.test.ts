@@ -1,5 +1,8 @@
 // Multi-platform images: the `platforms` input decides which manifests of an index must meet the
 // requirements, on the real registry with cosign v3 signatures on the index and on its children.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { InputError } from '../src/errors.js'
 import { parsePlatforms, selectPlatforms } from '../src/platforms.js'
 import { exitCode } from '../src/report/result.js'
@@ -158,6 +161,25 @@ describe('the gate on a multi-platform index', () => {
       status: 'fail',
       actual: 'the index has linux/amd64',
     })
+  })
+
+  test('a policy file can set platforms; the input may not set them as well', async () => {
+    const img = await index({ index: true })
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scg-platforms-'))
+    const policy = path.join(dir, 'policy.yml')
+    fs.writeFileSync(
+      policy,
+      ['version: 1', 'platforms: all', 'signature:', '  identities:', `    - san: ${SAN}`].join(
+        '\n',
+      ),
+    )
+    const values = { image: img.ref, 'trusted-root': root, policy, sources: 'referrers' }
+    const result = await runGate(host, values)
+    expect(exitCode(result)).toBe(1)
+    expect(result.images[0]!.platforms!.map((p) => p.verdict)).toEqual(['fail', 'fail'])
+    await expect(runGate(host, { ...values, platforms: 'index' })).rejects.toThrow(
+      /`platforms` input cannot be combined/,
+    )
   })
 
   test('platforms on a single-platform image changes nothing', async () => {

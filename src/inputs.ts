@@ -113,7 +113,7 @@ export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
     timeoutMs: wholeNumber(get, 'timeout', LIMITS.overallTimeoutMs / 1000, 1, 3600) * 1000,
     concurrency: wholeNumber(get, 'concurrency', 8, 1, 32),
     sources: sourceIds(get('sources')),
-    platforms: parsePlatforms(list(get('platforms'))),
+    platforms: platformsFrom(list(get('platforms')), policy.platforms),
     ...(dockerfiles !== undefined && { dockerfiles }),
     ...(dockerfiles !== undefined && {
       requireDigestPinning:
@@ -330,4 +330,21 @@ function sourceIds(text: string): Set<SourceId> {
     }
   }
   return new Set(names as SourceId[])
+}
+
+// The input and the policy file may each say it, but not both.
+function platformsFrom(
+  input: string[],
+  fromPolicy: PlatformSelection | undefined,
+): PlatformSelection {
+  if (fromPolicy === undefined) return parsePlatforms(input)
+  if (input.length > 0) {
+    throw new InputError(
+      'The `platforms` input cannot be combined with a policy that sets `platforms`.',
+      {
+        code: 'INPUT_CONFLICT',
+      },
+    )
+  }
+  return fromPolicy
 }

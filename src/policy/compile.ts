@@ -1,3 +1,4 @@
+import { parsePlatforms, type PlatformSelection } from '../platforms.js'
 import { describe } from '../errors.js'
 import type { GithubExtensionName } from '../types.js'
 import { compilePattern, type IdentityPolicy, type StringMatcher } from '../verify/identity.js'
@@ -59,6 +60,8 @@ export interface CompiledPolicy {
   /** Every subject's requirements; with `images`, those of `default` (none without one). */
   requirements: Requirement[]
   images?: ImagePolicies
+  /** The policy's `platforms`, when it says. */
+  platforms?: PlatformSelection
 }
 
 /**
@@ -67,6 +70,18 @@ export interface CompiledPolicy {
  * without `images` is refused too.
  */
 export function compilePolicyDocument(doc: PolicyDoc, options: CompileOptions): CompiledPolicy {
+  const platforms =
+    doc.platforms === undefined
+      ? {}
+      : {
+          platforms: parsePlatforms(
+            typeof doc.platforms === 'string' ? [doc.platforms] : doc.platforms,
+          ),
+        }
+  return { ...compileRequirements(doc, options), ...platforms }
+}
+
+function compileRequirements(doc: PolicyDoc, options: CompileOptions): CompiledPolicy {
   const sets = new Map<string, IdentityPolicy[]>()
   for (const [name, entries] of Object.entries(doc.identities ?? {})) {
     const path = pointer('', 'identities', name)

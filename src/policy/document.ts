@@ -71,4 +71,6 @@ export interface PolicyDoc extends RequirementsDoc {
   images?: ImagePolicyDoc[]
   /** With `images`: for images no pattern matches, and for release files. */
   default?: RequirementsDoc
+  /** Which manifests of a multi-platform index must meet the requirements (as the input). */
+  platforms?: 'index' | 'all' | string[]
 }
