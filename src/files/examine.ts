@@ -11,7 +11,8 @@ import { githubSource } from '../sources/github.js'
 import type { CheckedEvidence, Evidence, FileSubject } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
 import { trustFor, type Trust } from '../verify/index.js'
-import { checkFileEvidence, isMessageSignature, type BoundFile } from './check.js'
+import { isMessageSignature } from '../verify/index.js'
+import { checkFileEvidence, type BoundFile } from './check.js'
 import {
   SIDECAR_SUFFIXES,
   fileDigests,

@@ -41,11 +41,34 @@ export async function trustFor(trust: Trust, evidence: readonly Evidence[]): Pro
   return needed ? withGithub(trust) : trust
 }
 
+/** How a verified piece is tied to its subject (an image digest, or a release file). */
+export interface Binding {
+  /** The digests a DSSE statement may name as its subject. */
+  digests: Digest[]
+  /** The bytes a message signature is verified over; absent: `missing` says why. */
+  artifact?: Buffer
+  missing?: string
+  /** Ties a verified message signature to the subject, or throws a StatementError. */
+  bindMessage: () => void
+}
+
 /**
- * Verifies one piece of evidence and binds it to `digest`. Never throws for bad evidence: a
- * failure is recorded on the result with its reason, and `verified` stays false.
+ * Verifies one piece of evidence and binds it to the image `digest`. Never throws for bad
+ * evidence: a failure is recorded on the result with its reason, and `verified` stays false.
  */
 export function checkEvidence(evidence: Evidence, digest: Digest, trust: Trust): CheckedEvidence {
+  const payload = evidence.signedPayload
+  return checkBound(evidence, trust, {
+    digests: [digest],
+    ...(payload !== undefined && { artifact: payload }),
+    missing: 'a message signature on an image does not name the image digest',
+    // A message signature binds only through the payload it signs (legacy cosign `.sig`).
+    bindMessage: () => assertSimpleSigning(payload!, digest),
+  })
+}
+
+/** Verifies one piece and binds it as `binding` says; bad evidence is data, never thrown. */
+export function checkBound(evidence: Evidence, trust: Trust, binding: Binding): CheckedEvidence {
   const unverified: CheckedEvidence = {
     ...evidence,
     kind: 'unknown',
@@ -57,13 +80,12 @@ export function checkEvidence(evidence: Evidence, digest: Digest, trust: Trust):
   if (evidence.bundle === undefined) return { ...unverified, kind: 'unsigned' }
   const signed = { ...unverified, signed: true }
   try {
-    const verified = verifyBundle(evidence.bundle, trust, evidence.signedPayload)
+    if (binding.artifact === undefined && isMessageSignature(evidence.bundle)) {
+      throw new StatementError(binding.missing ?? 'the signed bytes are not available')
+    }
+    const verified = verifyBundle(evidence.bundle, trust, binding.artifact)
     if (!('dsse' in verified.content)) {
-      // A message signature binds only through the payload it signs (legacy cosign `.sig`).
-      if (evidence.signedPayload === undefined) {
-        throw new StatementError('a message signature on an image does not name the image digest')
-      }
-      assertSimpleSigning(evidence.signedPayload, digest)
+      binding.bindMessage()
       const { signer, tlog } = verified
       return { ...signed, kind: 'signature', verified: true, signer, tlog }
     }
@@ -71,8 +93,8 @@ export function checkEvidence(evidence: Evidence, digest: Digest, trust: Trust):
       verified.content.dsse.payloadType,
       verified.content.dsse.payload,
     )
-    // Bind to the image: the signature is about this digest, or it is about nothing we check.
-    assertSubject(statement, digest)
+    // Bind to the subject: the signature is about it, or it is about nothing we check.
+    assertSubject(statement, ...binding.digests)
     return {
       ...signed,
       kind: statement.predicateType === COSIGN_SIGN_PREDICATE ? 'signature' : 'attestation',
@@ -88,4 +110,9 @@ export function checkEvidence(evidence: Evidence, digest: Digest, trust: Trust):
     }
     return { ...signed, error: `verification failed unexpectedly: ${String(error)}` }
   }
+}
+
+/** True for a serialized bundle whose content is a message signature. */
+export function isMessageSignature(bundle: unknown): boolean {
+  return typeof bundle === 'object' && bundle !== null && 'messageSignature' in bundle
 }
