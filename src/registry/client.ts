@@ -318,8 +318,8 @@ export function nextLink(header: string | null, base: string): string | undefine
   return undefined
 }
 
-// Keep only well-formed descriptors: everything else in an index is ignored, never trusted.
-function descriptorsOf(list: unknown): Descriptor[] {
+/** Keeps only well-formed descriptors: everything else in an index is ignored, never trusted. */
+export function descriptorsOf(list: unknown): Descriptor[] {
   if (!Array.isArray(list)) return []
   return list.filter(
     (d): d is Descriptor =>

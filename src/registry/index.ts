@@ -1,5 +1,6 @@
 export {
   RegistryClient,
+  descriptorsOf,
   type Descriptor,
   type Manifest,
   type ManifestJson,

@@ -1,5 +1,5 @@
 import { LIMITS } from '../limits.js'
-import { isDigest, isIndexType, type Descriptor } from '../registry/index.js'
+import { descriptorsOf, isDigest, isIndexType, type Descriptor } from '../registry/index.js'
 import type { Digest, Evidence } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
 import { pieceFailure } from './piece-error.js'
@@ -29,7 +29,7 @@ export const buildkitSource: Source = {
     // Only an index has entries to hold attestation manifests.
     if (!isIndexType(subject.mediaType)) return []
     const index = await ctx.registry.manifest(subject.repository, subject.digest)
-    const entries = listOf(index.json.manifests)
+    const entries = descriptorsOf(index.json.manifests)
     const isAttestation = (d: Descriptor): boolean =>
       annotation(d, REFERENCE_TYPE) === ATTESTATION_MANIFEST
     const attestations = entries.filter(isAttestation)
@@ -69,7 +69,7 @@ async function readManifest(
     if (about !== undefined && about !== described) {
       return failed(`the attestation manifest's subject ${shown(about)} is not ${described}`)
     }
-    const layers = listOf(manifest.json.layers)
+    const layers = descriptorsOf(manifest.json.layers)
       .map((layer, n) => ({ location: `${location} layer ${n}`, layer }))
       .filter(({ layer }) => layer.mediaType === INTOTO_LAYER)
     return layers.length > 0 ? layers : failed('the attestation manifest has no in-toto layers')
@@ -130,19 +130,6 @@ async function readStatement(
   } catch (error) {
     return { ...listed, error: pieceFailure(error) }
   }
-}
-
-// Keep only well-formed descriptors: anything else in a manifest is ignored, never trusted.
-function listOf(list: unknown): Descriptor[] {
-  if (!Array.isArray(list)) return []
-  return list.filter(
-    (d): d is Descriptor =>
-      typeof d === 'object' &&
-      d !== null &&
-      typeof d.mediaType === 'string' &&
-      typeof d.digest === 'string' &&
-      Number.isSafeInteger(d.size),
-  )
 }
 
 // Annotations are untrusted JSON: only a string value counts.
