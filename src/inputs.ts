@@ -14,7 +14,12 @@ import {
 } from './policy/index.js'
 import { parseReference } from './registry/index.js'
 import { SOURCE_IDS, type ImageRef, type SourceId } from './types.js'
-import { compilePattern, type IdentityPolicy, type StringMatcher } from './verify/index.js'
+import {
+  acceptsAnySigner,
+  compilePattern,
+  type IdentityPolicy,
+  type StringMatcher,
+} from './verify/index.js'
 
 export { GITHUB_ACTIONS_ISSUER }
 
@@ -193,6 +198,11 @@ function identityPolicy(
   if (san === undefined) {
     throw new InputError(
       'A signer identity is required: set `certificate-identity` or `certificate-identity-regexp` (or `public-key` for key-signed images).',
+    )
+  }
+  if (acceptsAnySigner(san)) {
+    throw new InputError(
+      'The `certificate-identity-regexp` input matches any signer at all; name the repository or workflow that must have signed.',
     )
   }
   return { subjectAlternativeName: san, issuer: issuer ?? { exact: GITHUB_ACTIONS_ISSUER } }

@@ -389,7 +389,7 @@ describe('other local forms', () => {
     const unlogged = await gate({
       'subject-path': path.join(certDir, 'artifact'),
       'trusted-root': root,
-      'certificate-identity-regexp': '.*',
+      'certificate-identity-regexp': 'https://github\\.com/.*',
       attestations: 'slsaprovenance02',
     })
     expect(exitCode(unlogged)).toBe(1)

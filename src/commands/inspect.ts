@@ -48,9 +48,9 @@ const ISSUER_INPUTS = ['certificate-oidc-issuer', 'certificate-oidc-issuer-regex
 export async function inspect(get: InputGetter, deps: Deps): Promise<Inventory> {
   const given = (names: string[]): boolean => names.some((name) => get(name).trim() !== '')
   const signerGiven = given(SIGNER_INPUTS)
-  // The gate's inputs demand a signer; inspect judges none, so a match-anything one stands in.
+  // The gate's inputs demand a signer; inspect judges none, so a placeholder stands in, never used.
   const inputs = parseInputs((name) =>
-    name === 'certificate-identity-regexp' && !signerGiven ? '.*' : get(name),
+    name === 'certificate-identity' && !signerGiven ? 'inspect:no-identity' : get(name),
   )
   const policy =
     signerGiven || given(ISSUER_INPUTS) ? inputs.requirements[0]?.identities[0] : undefined

@@ -1,7 +1,12 @@
 import { parsePlatforms, type PlatformSelection } from '../platforms.js'
 import { describe } from '../errors.js'
 import type { GithubExtensionName } from '../types.js'
-import { compilePattern, type IdentityPolicy, type StringMatcher } from '../verify/identity.js'
+import {
+  acceptsAnySigner,
+  compilePattern,
+  type IdentityPolicy,
+  type StringMatcher,
+} from '../verify/identity.js'
 import type {
   AttestationDoc,
   IdentityDoc,
@@ -197,7 +202,7 @@ function compileIdentity(entry: IdentityDoc, path: string, keyed: boolean): Iden
     'preset' in entry
       ? expandPreset(entry)
       : {
-          subjectAlternativeName: matcher(entry.san, pointer(path, 'san')),
+          subjectAlternativeName: sanMatcher(entry.san, pointer(path, 'san')),
           issuer:
             entry.issuer === undefined
               ? { exact: GITHUB_ACTIONS_ISSUER }
@@ -214,6 +219,18 @@ function compileIdentity(entry: IdentityDoc, path: string, keyed: boolean): Iden
     issuer: base.issuer,
     ...(Object.keys(github).length > 0 && { github }),
   }
+}
+
+// As the flat input: a SAN pattern that matches any signer at all is refused.
+function sanMatcher(doc: MatcherDoc, path: string): StringMatcher {
+  const san = matcher(doc, path)
+  if (acceptsAnySigner(san)) {
+    throw policyError(
+      pointer(path, 'regexp'),
+      'matches any signer at all; name the repository or workflow that must have signed',
+    )
+  }
+  return san
 }
 
 /** A string is exact; a pattern is compiled now, so a bad one fails before any network. */

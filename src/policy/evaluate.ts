@@ -3,6 +3,8 @@ import { describeIdentity, identityMismatch, type IdentityPolicy } from '../veri
 import { checkRule, describeRule, type Rule, type RuleContext } from './rules/index.js'
 import { signedByAny } from './signer.js'
 
+const MAX_REASONS = 20
+
 /** One thing the image must carry: a signature, or an attestation of some predicate types. */
 export interface Requirement {
   /** What the user called it: `signature`, an alias, or a predicate type URI. */
@@ -48,7 +50,11 @@ function evaluateOne(requirement: Requirement, evidence: CheckedEvidence[]): Fin
   }
   const status = requirement.required ? 'fail' : 'warn'
   if (judged.length > 0) {
-    const reasons = judged.map((j) => `${describeEvidence(j.e)}, but ${j.problems.join(' and ')}`)
+    const reasons = judged
+      .slice(0, MAX_REASONS)
+      .map((j) => `${describeEvidence(j.e)}, but ${j.problems.join(' and ')}`)
+    // Up to 100 candidates may be present; the message stays readable, the result JSON has them all.
+    if (judged.length > MAX_REASONS) reasons.push(`and ${judged.length - MAX_REASONS} more`)
     return { requirement: requirement.name, status, expected, actual: reasons.join('; ') }
   }
   return {

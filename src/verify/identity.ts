@@ -87,3 +87,11 @@ export function describeIdentity(policy: IdentityPolicy): string {
 function describeValue(value: string | undefined): string {
   return value === undefined ? '(none)' : `"${value}"`
 }
+
+// Identities no sensible pattern accepts together: one that matches both trusts every signer (T56).
+const ANY_SIGNER_PROBES = ['https://example.invalid/any/workflow.yml@x', 'nobody@example.invalid']
+
+/** True for a SAN matcher that would accept any signer at all, such as `.*`. */
+export function acceptsAnySigner(matcher: StringMatcher): boolean {
+  return 'regexp' in matcher && ANY_SIGNER_PROBES.every((probe) => matches(matcher, probe))
+}

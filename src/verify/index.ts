@@ -23,6 +23,7 @@ export {
   describeIdentity,
   describeMatcher,
   compilePattern,
+  acceptsAnySigner,
   type IdentityPolicy,
   type StringMatcher,
 } from './identity.js'
