@@ -4,7 +4,7 @@ import * as core from '@actions/core'
 import { liveDeps } from './deps.js'
 import { describe } from './errors.js'
 import { parseInputs } from './inputs.js'
-import { run, writeResult } from './main.js'
+import { acceptedIdentities, run, writeResult } from './main.js'
 import { reportToActions } from './report/actions-reporter.js'
 import { plain } from './report/escape.js'
 import { exitCode } from './report/result.js'
@@ -29,7 +29,8 @@ export async function runAction(): Promise<void> {
     const dir =
       inputs.outputDir ?? path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'supply-chain-gate')
     const resultsPath = await writeResult(result, dir)
-    const identities = inputs.requirements.flatMap((r) => r.identities)
+    // The signers that applied to the first image (its `images` patterns, or every requirement).
+    const identities = acceptedIdentities(inputs, result.images[0])
     await reportToActions(result, resultsPath, inputs.summary, identities)
     const code = exitCode(result)
     if (code !== 0) {

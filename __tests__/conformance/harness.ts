@@ -1,6 +1,6 @@
 // Shared by the conformance tests: runs `verify-bundle` fully offline and reduces the result to
 // pass, or fail with a reason. Fixtures are the byte-for-byte copies under __tests__/fixtures/
-// (see __tests__/fixtures/SOURCES.md); nothing here reads ../shared.
+// (see __tests__/fixtures/SOURCES.md); nothing here reads the project's shared folder.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { verifyBundleCommand, type VerifyBundleArgs } from '../../src/commands/verify-bundle.js'

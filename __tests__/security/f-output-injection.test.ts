@@ -409,6 +409,39 @@ describe('T69 output injection', () => {
     }
   })
 
+  test('under a policy by image pattern, signer-identity names a signer of the pattern that applied, not of default', async () => {
+    const own = await startFakeRegistry()
+    try {
+      const image = putImage(own)
+      const stranger = githubIdentity({ repo: 'stranger/repo' })
+      own.putReferrer(image, await signatureBundle(ss, image.digest, stranger))
+      own.putReferrer(image, await signatureBundle(ss, image.digest))
+      const policy = tempFile(
+        'images-policy.yml',
+        [
+          'version: 1',
+          'images:',
+          `  - match: ${own.host}/acme/*`,
+          '    signature:',
+          `      identities: [{ san: ${APP_SAN} }]`,
+          'default:',
+          '  signature:',
+          `    identities: [{ san: ${stranger.san} }]`,
+        ].join('\n'),
+      )
+      const run = await runActionInProcess({
+        image: `${own.host}/acme/app:v1`,
+        'trusted-root': root,
+        policy,
+        'insecure-registries': own.host,
+      })
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs['signer-identity']).toBe(APP_SAN)
+    } finally {
+      await own.close()
+    }
+  })
+
   test('a crash before the outputs are written leaves verified=false and no forged output', async () => {
     const crash = await runActionInProcess({
       image: `${r.host}/acme/app:v1`,
