@@ -22,6 +22,7 @@ import {
   credentialResolver,
   isIndexType,
   type Fetch,
+  type HttpContext,
   type Repository,
 } from './registry/index.js'
 import type { CredentialHelperRunner } from './registry/credentials.js'
@@ -62,12 +63,13 @@ const IMAGE_CONCURRENCY = 4
  */
 export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
   const trust = await loadInputTrust(inputs, deps)
+  const http = runHttp(inputs, deps)
   const examiner: Examiner = {
-    registry: registryClient(inputs, deps),
+    registry: registryClient(inputs, deps, http),
     sources: selectSources(inputs.sources),
     check: checkWith(trust),
     concurrency: inputs.concurrency,
-    github: githubApi(inputs, deps),
+    github: githubApi(inputs, deps, http),
   }
   const { images: bases, invalid } = baseImages(inputs.dockerfiles ?? [])
   const images = await mapLimit(imageSubjects(inputs, bases), IMAGE_CONCURRENCY, (subject) =>
@@ -207,14 +209,22 @@ export function loadInputTrust(inputs: Inputs, deps: Deps): Promise<Trust> {
   })
 }
 
-/** The registry client for one run: its deadline starts now. */
-export function registryClient(inputs: Inputs, deps: Deps): RegistryClient {
+/**
+ * The run's one HTTP context, shared by registries and the GitHub API: one deadline for the whole
+ * run, and plain HTTP only to the loopback hosts the inputs allow.
+ */
+export function runHttp(inputs: Inputs, deps: Deps): HttpContext {
+  return {
+    fetch: deps.fetch,
+    deadline: AbortSignal.timeout(inputs.timeoutMs),
+    insecureHosts: inputs.insecureRegistries,
+  }
+}
+
+/** The registry client for one run, reading through the run's HTTP context. */
+export function registryClient(inputs: Inputs, deps: Deps, http: HttpContext): RegistryClient {
   return new RegistryClient({
-    http: {
-      fetch: deps.fetch,
-      deadline: AbortSignal.timeout(inputs.timeoutMs),
-      insecureHosts: inputs.insecureRegistries,
-    },
+    http,
     credentials: credentialResolver({
       ...(inputs.githubToken !== undefined && { githubToken: inputs.githubToken }),
       runHelper: deps.runCredentialHelper,
@@ -230,17 +240,12 @@ export function registryClient(inputs: Inputs, deps: Deps): RegistryClient {
  * gh does: anonymous calls share 60 an hour per IP address, which shared runners exhaust, and the
  * action always has `github.token`.
  */
-export function githubApi(inputs: Inputs, deps: Deps): GithubApi | undefined {
+export function githubApi(inputs: Inputs, deps: Deps, http: HttpContext): GithubApi | undefined {
   if (deps.githubApiUrl === undefined || inputs.githubToken === undefined) return undefined
   return {
     url: deps.githubApiUrl,
     token: inputs.githubToken,
-    // Plain HTTP only to the loopback hosts inputs allow, as for registries.
-    http: {
-      fetch: deps.fetch,
-      deadline: AbortSignal.timeout(inputs.timeoutMs),
-      insecureHosts: inputs.insecureRegistries,
-    },
+    http,
     deadlineAt: Date.now() + inputs.timeoutMs,
     maxBytes: inputs.maxBlobBytes,
     identities: [

@@ -2,7 +2,7 @@
 import { TrustError, describe } from '../errors.js'
 import { parseInputs, type InputGetter, type Inputs } from '../inputs.js'
 import { checkWith, examineImage, type Examiner, type ExaminedImage } from '../examine.js'
-import { githubApi, loadInputTrust, registryClient, type Deps } from '../main.js'
+import { githubApi, loadInputTrust, registryClient, runHttp, type Deps } from '../main.js'
 import { CLASS_DESCRIPTIONS, classify } from '../policy/classify.js'
 import { selectSources } from '../sources/index.js'
 import { plain } from '../report/escape.js'
@@ -55,12 +55,13 @@ export async function inspect(get: InputGetter, deps: Deps): Promise<Inventory> 
   const policy =
     signerGiven || given(ISSUER_INPUTS) ? inputs.requirements[0]?.identities[0] : undefined
   const { check, trust } = await checker(inputs, deps)
+  const http = runHttp(inputs, deps)
   const examiner: Examiner = {
-    registry: registryClient(inputs, deps),
+    registry: registryClient(inputs, deps, http),
     sources: selectSources(inputs.sources),
     check,
     concurrency: inputs.concurrency,
-    github: githubApi(inputs, deps),
+    github: githubApi(inputs, deps, http),
   }
   const images = await mapLimit(inputs.images, IMAGE_CONCURRENCY, async ({ ref }) =>
     toInventoryImage(await examineImage(ref, examiner), policy),
