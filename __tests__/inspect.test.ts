@@ -10,19 +10,8 @@ import {
   githubIdentity,
   type MiniSigstore,
 } from './helpers/mini-sigstore.js'
-import { cosignSign } from './helpers/publish.js'
-import {
-  MT,
-  digestOf,
-  digestTag,
-  getManifest,
-  pushImage,
-  putManifest,
-  sharedRegistry,
-  uniqueRepo,
-  uploadBlob,
-  type Descriptor,
-} from './helpers/registry.js'
+import { cosignSign, orasAttach } from './helpers/publish.js'
+import { digestTag, pushImage, sharedRegistry, uniqueRepo } from './helpers/registry.js'
 
 const TRIVY_SBOM = 'application/aa.trivy.sbom'
 const APP_SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
@@ -42,41 +31,12 @@ beforeAll(async () => {
   root = writeTrustedRoot(ss)
 })
 
-/** `oras attach --artifact-type <type>`: a referrer manifest, listed in the fallback tag index. */
-async function orasAttach(repo: string, image: Descriptor, artifactType: string) {
-  const layer = await uploadBlob(
-    host,
-    repo,
-    Buffer.from('{"bomFormat":"CycloneDX"}'),
-    'application/json',
-  )
-  const config = await uploadBlob(host, repo, Buffer.from('{}'), MT.OCI_EMPTY)
-  const raw = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MT.OCI_MANIFEST,
-    artifactType,
-    config,
-    layers: [layer],
-    subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
-  })
-  const referrer = await putManifest(host, repo, digestOf(raw), raw, MT.OCI_MANIFEST)
-  const tag = digestTag(image.digest)
-  const index = (await getManifest(host, repo, tag))?.json ?? {
-    schemaVersion: 2,
-    mediaType: MT.OCI_INDEX,
-    manifests: [],
-  }
-  index.manifests = [...(index.manifests ?? []), { ...referrer, artifactType }]
-  await putManifest(host, repo, tag, index, MT.OCI_INDEX)
-  return referrer
-}
-
 /** An image signed with cosign v3 (bundle referrer) that also carries an unsigned ORAS SBOM. */
 async function signedWithOras() {
   const repo = uniqueRepo('inspect')
   const image = await pushImage(host, repo, 'v1')
   await cosignSign(ss, host, repo, image.digest, identity)
-  const oras = await orasAttach(repo, image, TRIVY_SBOM)
+  const oras = await orasAttach(host, repo, image, TRIVY_SBOM)
   return { repo, image, oras, ref: `${host}/${repo}:v1` }
 }
 
@@ -152,8 +112,8 @@ describe('inspect', () => {
   test('an image with only ORAS attachments is classed as such, pointing to the cosign flow', async () => {
     const repo = uniqueRepo('inspect-oras')
     const image = await pushImage(host, repo, 'v1')
-    await orasAttach(repo, image, TRIVY_SBOM)
-    await orasAttach(repo, image, 'application/aa.trivy.report')
+    await orasAttach(host, repo, image, TRIVY_SBOM)
+    await orasAttach(host, repo, image, 'application/aa.trivy.report')
     const code = await cli([
       'inspect',
       `${host}/${repo}:v1`,
@@ -208,7 +168,7 @@ describe('inspect', () => {
   test('registry-supplied text is escaped in the table', async () => {
     const repo = uniqueRepo('inspect-evil')
     const image = await pushImage(host, repo, 'v1')
-    await orasAttach(repo, image, 'application/x\u001b[31m\n::error::pwned')
+    await orasAttach(host, repo, image, 'application/x\u001b[31m\n::error::pwned')
     const code = await cli([
       'inspect',
       `${host}/${repo}:v1`,

@@ -5,19 +5,8 @@ import { exitCode } from '../../src/report/result.js'
 import { renderConsole } from '../../src/report/console-reporter.js'
 import { writeTrustedRoot } from '../helpers/gate.js'
 import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
-import { attestImage, cosignSign } from '../helpers/publish.js'
-import {
-  MT,
-  digestOf,
-  digestTag,
-  getManifest,
-  pushImage,
-  putManifest,
-  sharedRegistry,
-  uniqueRepo,
-  uploadBlob,
-  type Descriptor,
-} from '../helpers/registry.js'
+import { attestImage, cosignSign, orasAttach } from '../helpers/publish.js'
+import { pushImage, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
 import {
   cyclonedxDocument,
   loadWorkflow,
@@ -219,34 +208,11 @@ test('fails: the Trivy report has a critical CVE, naming it', async () => {
   expect(failed[0]!.actual).not.toContain('CVE-2024-6345')
 })
 
-/** `oras attach --artifact-type <type>`: an unsigned referrer in the fallback tag index. */
-async function orasAttach(repo: string, image: Descriptor, artifactType: string, body: string) {
-  const layer = await uploadBlob(host, repo, Buffer.from(body), 'application/json')
-  const config = await uploadBlob(host, repo, Buffer.from('{}'), MT.OCI_EMPTY)
-  const raw = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MT.OCI_MANIFEST,
-    artifactType,
-    config,
-    layers: [layer],
-    subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
-  })
-  const referrer = await putManifest(host, repo, digestOf(raw), raw, MT.OCI_MANIFEST)
-  const tag = digestTag(image.digest)
-  const index = (await getManifest(host, repo, tag))?.json ?? {
-    schemaVersion: 2,
-    mediaType: MT.OCI_INDEX,
-    manifests: [],
-  }
-  index.manifests = [...(index.manifests ?? []), { ...referrer, artifactType }]
-  await putManifest(host, repo, tag, index, MT.OCI_INDEX)
-}
-
 test('fails: a legacy ORAS image, class unsigned-attachments, pointing to the cosign flow', async () => {
   const repo = uniqueRepo('aleph-alpha-oras')
   const image = await pushImage(host, repo, 'v0.1.3')
-  await orasAttach(repo, image, 'application/aa.trivy.sbom', '{"bomFormat":"CycloneDX"}')
-  await orasAttach(repo, image, 'application/aa.trivy.report', '{"SchemaVersion":2}')
+  await orasAttach(host, repo, image, 'application/aa.trivy.sbom', '{"bomFormat":"CycloneDX"}')
+  await orasAttach(host, repo, image, 'application/aa.trivy.report', '{"SchemaVersion":2}')
   const result = await gate(`${host}/${repo}:v0.1.3`)
   expect(exitCode(result)).toBe(1)
   const [checked] = result.images

@@ -14,7 +14,15 @@ import {
   type RekorEntry,
   type SignResult,
 } from './mini-sigstore.js'
-import { MT, digestTag, getManifest, putManifest, uploadBlob, type Descriptor } from './registry.js'
+import {
+  MT,
+  digestOf,
+  digestTag,
+  getManifest,
+  putManifest,
+  uploadBlob,
+  type Descriptor,
+} from './registry.js'
 
 // Distribution 2.8 ignores If-Match, so the tag-schema index update (and our append to cosign
 // tags) is a racy read-modify-write: serialise every write to one repository (pitfall P14).
@@ -332,4 +340,39 @@ export async function writeLegacyAtt(
   const tag = `${digestTag(imageDigest)}.att`
   const out = await writeLegacyTag(host, repo, tag, [layer])
   return { tag, ...out, layer, signed }
+}
+
+/**
+ * `oras attach --artifact-type <type>`: an unsigned referrer (ORAS attachments such as Aleph
+ * Alpha's `application/aa.trivy.sbom`), listed in the `sha256-<hex>` fallback tag index.
+ */
+export function orasAttach(
+  host: string,
+  repo: string,
+  image: Descriptor,
+  artifactType: string,
+  body = '{"bomFormat":"CycloneDX"}',
+): Promise<Descriptor> {
+  return serialised(`${host}/${repo}`, async () => {
+    const layer = await uploadBlob(host, repo, Buffer.from(body), 'application/json')
+    const config = await uploadBlob(host, repo, Buffer.from('{}'), MT.OCI_EMPTY)
+    const raw = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MT.OCI_MANIFEST,
+      artifactType,
+      config,
+      layers: [layer],
+      subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
+    })
+    const referrer = await putManifest(host, repo, digestOf(raw), raw, MT.OCI_MANIFEST)
+    const tag = digestTag(image.digest)
+    const index = (await getManifest(host, repo, tag))?.json ?? {
+      schemaVersion: 2,
+      mediaType: MT.OCI_INDEX,
+      manifests: [],
+    }
+    index.manifests = [...(index.manifests ?? []), { ...referrer, artifactType }]
+    await putManifest(host, repo, tag, index, MT.OCI_INDEX)
+    return referrer
+  })
 }
