@@ -159,7 +159,52 @@ describe('referrers', () => {
     expect(found.via).toBe('api')
     expect(found.descriptors).toHaveLength(1)
     expect(found.descriptors[0]!.artifactType).toBe(BUNDLE_TYPE)
-    expect(r.requests.some((q) => q.url.includes('sha256-'))).toBe(false)
+  })
+
+  test('a registry with the API is never read through the fallback tag, even when the tag exists', async () => {
+    const r = await registry({ referrers: 'api' })
+    const img = image(r)
+    const listed = referrer(r, img, 1)
+    const stale = referrer(r, img, 2)
+    r.putManifest(
+      { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...stale, artifactType: 'x/y' }] },
+      img.digest.replace(':', '-'),
+    )
+    const { client } = clientFor([r.host])
+    const found = await client.referrers(repo(r), img.digest)
+    expect(found.via).toBe('api')
+    expect(found.descriptors.map((d) => d.digest).sort()).toEqual(
+      [listed.digest, stale.digest].sort(),
+    )
+    expect(found.descriptors.some((d) => d.artifactType === 'x/y')).toBe(false)
+  })
+
+  test('the fallback tag is asked in the same round trip as the API', async () => {
+    const r = await registry({ referrers: 404 })
+    const img = image(r)
+    let inFlight = 0
+    let overlapped = false
+    r.override(async (req) => {
+      if (!req.url?.includes('/referrers/') && !req.url?.includes('sha256-')) return false
+      if (++inFlight === 2) overlapped = true
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      inFlight--
+      return false
+    })
+    const { client } = clientFor([r.host])
+    await client.referrers(repo(r), img.digest)
+    expect(overlapped).toBe(true)
+  })
+
+  test("once a repository's API answered 404, later digests are read through the tag alone", async () => {
+    const r = await registry({ referrers: 404 })
+    const first = image(r, 'v1')
+    const second = image(r, 'v2')
+    const { client } = clientFor([r.host])
+    await client.referrers(repo(r), first.digest)
+    await client.referrers(repo(r), second.digest)
+    expect(r.requests.filter((q) => q.url.includes('/referrers/'))).toHaveLength(1)
+    expect(r.requests.filter((q) => q.url.includes('sha256-'))).toHaveLength(2)
   })
 
   test('pages are followed through Link headers', async () => {
@@ -256,6 +301,18 @@ describe('auth, retries and transport', () => {
       'scope=repository%3Aacme%2Fapp%3Apull',
     )
     expect(secrets).toContain('tok-123')
+  })
+
+  test('requests that meet their first 401 together share one token', async () => {
+    const r = await registry({
+      referrers: 404,
+      bearer: { username: 'u', password: 'p', token: 'tok-123' },
+    })
+    const img = image(r)
+    const { client } = clientFor([r.host], { username: 'u', password: 'p' })
+    // The referrers API and the fallback tag leave together, before any token exists.
+    await Promise.all([client.referrers(repo(r), img.digest), client.manifestByTag(repo(r), 'v1')])
+    expect(r.requests.filter((q) => q.url.startsWith('/token'))).toHaveLength(1)
   })
 
   test('a second 401 after a fresh token fails as unauthorized', async () => {

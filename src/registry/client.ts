@@ -56,6 +56,8 @@ export interface RegistryClientOptions {
 export class RegistryClient {
   private readonly tokens = new Map<string, Promise<string>>()
   private readonly manifests = new Map<string, Promise<Manifest>>()
+  /** `registry/repository` whose referrers API answered 404: read through the tag only. */
+  private readonly withoutReferrersApi = new Set<string>()
 
   constructor(private readonly options: RegistryClientOptions) {}
 
@@ -142,22 +144,32 @@ export class RegistryClient {
   /**
    * Lists referrers of `digest`: the OCI 1.1 API, else the `sha256-<hex>` tag index on 404, 400,
    * 406 or a non-index answer, as go-containerregistry does (distribution-spec "Listing Referrers").
+   * The tag is asked in the same round trip as the API, so a registry without the API (most today)
+   * costs no extra wave; once a repository's API answered 404 it is not asked again (oras-go does
+   * the same per repository). A registry with the API is never read through the tag.
    */
   async referrers(repo: Repository, digest: Digest): Promise<Referrers> {
     if (!isDigest(digest)) throw malformedDigest('referrers subject', digest)
-    const first = await this.get(repo, `referrers/${digest}`, {
-      maxBytes: LIMITS.manifestBytes,
-      accept: MediaType.ociIndex,
-    })
-    const isIndex =
-      (first.headers.get('content-type') ?? '').split(';')[0]!.trim() === MediaType.ociIndex
-    if (first.status === 200 && isIndex) {
-      return { descriptors: await this.referrerPages(repo, first), via: 'api' }
+    const repoKey = `${repo.registry}/${repo.repository}`
+    const fallback = this.manifestByTag(repo, digestTag(digest))
+    fallback.catch(() => undefined) // awaited below unless the API answers
+    if (!this.withoutReferrersApi.has(repoKey)) {
+      const first = await this.get(repo, `referrers/${digest}`, {
+        maxBytes: LIMITS.manifestBytes,
+        accept: MediaType.ociIndex,
+      })
+      const isIndex =
+        (first.headers.get('content-type') ?? '').split(';')[0]!.trim() === MediaType.ociIndex
+      if (first.status === 200 && isIndex) {
+        return { descriptors: await this.referrerPages(repo, first), via: 'api' }
+      }
+      if (first.status !== 200 && ![400, 404, 406].includes(first.status)) {
+        throw statusError(`referrers of ${digest}`, first)
+      }
+      // The spec forbids a 404 from a registry that has the API: it has none for this repository.
+      if (first.status === 404) this.withoutReferrersApi.add(repoKey)
     }
-    if (first.status !== 200 && ![400, 404, 406].includes(first.status)) {
-      throw statusError(`referrers of ${digest}`, first)
-    }
-    const index = await this.manifestByTag(repo, digestTag(digest))
+    const index = await fallback
     return { descriptors: descriptorsOf(index?.json.manifests), via: 'tag' }
   }
 
@@ -257,23 +269,28 @@ export class RegistryClient {
         throw networkError(`GET ${new URL(url).pathname}`, error)
       }
     }
-    const cachedToken = this.tokens.get(key)
-    let res = await request(cachedToken ? `Bearer ${await cachedToken}` : undefined)
+    const used = this.tokens.get(key)
+    let res = await request(used ? `Bearer ${await used}` : undefined)
     if (res.status !== 401) return res
     const challenge = parseChallenge(res.headers.get('www-authenticate'))
     const credentials = await this.options.credentials(repo.registry)
     if (challenge?.scheme === 'basic' && credentials) {
       res = await request(basicAuthorization(credentials))
     } else if (challenge?.scheme === 'bearer') {
-      const token = fetchToken(
-        this.options.http,
-        challenge,
-        scope,
-        new URL(this.baseUrl(repo)),
-        credentials,
-      )
-      this.tokens.set(key, token)
-      token.catch(() => this.tokens.delete(key))
+      // Requests of one image start together: a token another one fetched meanwhile serves this too.
+      let token = this.tokens.get(key)
+      if (token === undefined || token === used) {
+        const fresh = fetchToken(
+          this.options.http,
+          challenge,
+          scope,
+          new URL(this.baseUrl(repo)),
+          credentials,
+        )
+        this.tokens.set(key, fresh)
+        fresh.catch(() => this.tokens.get(key) === fresh && this.tokens.delete(key))
+        token = fresh
+      }
       const value = await token
       this.options.onSecret(value)
       res = await request(`Bearer ${value}`)
