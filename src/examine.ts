@@ -35,22 +35,47 @@ export interface ExaminedImage {
   error?: { code: string; message: string }
 }
 
+/** An image that could not be read (exit 2). */
+export type FailedImage = ExaminedImage & Required<Pick<ExaminedImage, 'error'>>
+
+/** An image pinned to its digest, its evidence not yet read. */
+export interface ResolvedImage {
+  reference: string
+  digest: Digest
+  mediaType: string
+}
+
 /** Resolves the image once, then collects and checks every piece of evidence for that digest. */
 export async function examineImage(ref: ImageRef, examiner: Examiner): Promise<ExaminedImage> {
+  const resolved = await resolveImage(ref, examiner)
+  return 'error' in resolved ? resolved : examineResolved(ref, resolved, examiner)
+}
+
+/** Pins the image to the digest every later read uses; the error result when it cannot be read. */
+export async function resolveImage(
+  ref: ImageRef,
+  examiner: Examiner,
+): Promise<ResolvedImage | FailedImage> {
   const reference = formatReference(ref)
-  let digest: string | undefined
   try {
-    const resolved = await examiner.registry.resolve(ref)
-    digest = resolved.digest
-    const evidence = await examineDigest(ref, resolved.digest, resolved.mediaType, examiner)
-    return { reference, digest, mediaType: resolved.mediaType, evidence }
+    return { reference, ...(await examiner.registry.resolve(ref)) }
   } catch (error) {
-    return {
-      reference,
-      ...(digest !== undefined && { digest }),
-      evidence: [],
-      error: failure(reference, error),
-    }
+    return { reference, evidence: [], error: failure(reference, error) }
+  }
+}
+
+/** Collects and checks the evidence of a resolved image. */
+export async function examineResolved(
+  repository: Repository,
+  image: ResolvedImage,
+  examiner: Examiner,
+): Promise<ExaminedImage> {
+  const { reference, digest, mediaType } = image
+  try {
+    const evidence = await examineDigest(repository, digest, mediaType, examiner)
+    return { reference, digest, mediaType, evidence }
+  } catch (error) {
+    return { reference, digest, evidence: [], error: failure(reference, error) }
   }
 }
 
@@ -61,12 +86,12 @@ export async function examineDigest(
   mediaType: string,
   examiner: Examiner,
 ): Promise<CheckedEvidence[]> {
-  const found = await collectEvidence(
+  return collectEvidence(
     { repository, digest, mediaType },
     { registry: examiner.registry, concurrency: examiner.concurrency, github: examiner.github },
     examiner.sources,
+    (found) => examiner.check(found, digest),
   )
-  return examiner.check(found, digest)
 }
 
 /** The error an image or platform that could not be read reports (exit 2). */

@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import {
-  examineImage,
-  judgeEvidence,
-  type Examiner,
-  type ExaminedImage,
   checkWith,
+  examineResolved,
+  judgeEvidence,
+  resolveImage,
+  type ExaminedImage,
+  type Examiner,
 } from './examine.js'
 import {
   baseImages,
@@ -16,7 +17,7 @@ import {
 } from './dockerfile/index.js'
 import { examineFiles } from './files/examine.js'
 import type { Inputs } from './inputs.js'
-import { checkPlatforms } from './multi-arch.js'
+import { examinePlatforms, withPlatforms } from './multi-arch.js'
 import {
   RegistryClient,
   credentialResolver,
@@ -54,9 +55,6 @@ export interface Deps {
   maskSecret: (secret: string) => void
 }
 
-/** Images checked at once; each image has its own request concurrency. */
-const IMAGE_CONCURRENCY = 4
-
 /**
  * Resolves each image once, collects and verifies its evidence, and evaluates the requirements.
  * Bad evidence is data in the result; a failure to load trust material throws (exit 2).
@@ -72,7 +70,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
     github: githubApi(inputs, deps, http),
   }
   const { images: bases, invalid } = baseImages(inputs.dockerfiles ?? [])
-  const images = await mapLimit(imageSubjects(inputs, bases), IMAGE_CONCURRENCY, (subject) =>
+  const images = await mapLimit(imageSubjects(inputs, bases), inputs.concurrency, (subject) =>
     judgeSubject(subject, inputs, examiner),
   )
   const files = await judgeFiles(inputs, examiner, trust)
@@ -149,12 +147,7 @@ async function judgeSubject(
 ): Promise<ImageResult> {
   const chosen = requirementsFor(inputs, imageName(ref))
   const own = examinerFor(examiner, chosen.requirements)
-  const judged = await judge(
-    ref,
-    await examineImage(ref, own),
-    { ...inputs, requirements: chosen.requirements },
-    own,
-  )
+  const judged = await judge(ref, { ...inputs, requirements: chosen.requirements }, own)
   const extra = [
     ...('unmatched' in chosen ? [chosen.unmatched] : []),
     ...(base === undefined
@@ -255,20 +248,25 @@ export function githubApi(inputs: Inputs, deps: Deps, http: HttpContext): Github
   }
 }
 
-/** Evaluates one examined image, and under `platforms` each of its platform manifests. */
-async function judge(
-  repository: Repository,
-  examined: ExaminedImage,
-  inputs: Inputs,
-  examiner: Examiner,
-): Promise<ImageResult> {
-  const { evidence, error, ...image } = examined
-  // Keys in result-JSON order: verdict and class before the long evidence list.
-  if (error !== undefined) return { ...image, verdict: 'error', evidence, findings: [], error }
+/** Examines and evaluates one image, and under `platforms` each of its platform manifests. */
+async function judge(ref: ImageRef, inputs: Inputs, examiner: Examiner): Promise<ImageResult> {
+  const resolved = await resolveImage(ref, examiner)
+  if ('error' in resolved) return errorResult(resolved)
+  // Platforms are read alongside the index's own evidence: one chain of round trips, not two.
+  const platforms =
+    inputs.platforms !== 'index' && isIndexType(resolved.mediaType)
+      ? examinePlatforms(ref, resolved, inputs.platforms, inputs, examiner)
+      : undefined
+  const { evidence, error, ...image } = await examineResolved(ref, resolved, examiner)
+  if (error !== undefined) return errorResult({ ...image, evidence, error })
   const { verdict, class: evidenceClass, findings } = judgeEvidence(evidence, inputs)
+  // Keys in result-JSON order: verdict and class before the long evidence list.
   const result: ImageResult = { ...image, verdict, class: evidenceClass, evidence, findings }
-  if (inputs.platforms === 'index' || !isIndexType(image.mediaType)) return result
-  return checkPlatforms(repository, result, inputs, examiner)
+  return platforms === undefined ? result : withPlatforms(result, await platforms)
+}
+
+function errorResult({ evidence, error, ...image }: ExaminedImage): ImageResult {
+  return { ...image, verdict: 'error', evidence, findings: [], ...(error && { error }) }
 }
 
 /** Writes the result JSON into `dir`; returns its path. */

@@ -1,34 +1,35 @@
 import type { Inputs } from './inputs.js'
 import { examineDigest, failure, judgeEvidence, type Examiner } from './examine.js'
-import { selectPlatforms } from './platforms.js'
-import type { Repository } from './registry/index.js'
-import type { Finding, ImageResult, PlatformResult } from './types.js'
+import { selectPlatforms, type PlatformSelection } from './platforms.js'
+import type { Descriptor, Repository } from './registry/index.js'
+import type { Digest, Finding, ImageResult, PlatformResult } from './types.js'
 import { mapLimit } from './util/concurrency.js'
 
-/** Platform manifests checked at once; each has the examiner's own request concurrency. */
-const PLATFORM_CONCURRENCY = 4
+/** Every selected platform of an index, examined and judged; or why the index could not be read. */
+export type ExaminedPlatforms =
+  | { manifests: Descriptor[]; missing: string[]; platforms: PlatformResult[] }
+  | { error: { code: string; message: string } }
 
 /**
- * Judges each selected platform manifest of an index on its own evidence. The image passes only
- * when every selected platform does and none that was named is missing; the index's own findings
- * are kept as warnings, with a warning wherever evidence covers the index but not a platform, or
- * the reverse.
+ * Reads the index and judges each selected platform manifest on its own evidence, at most
+ * `concurrency` at once. Started as soon as the index is resolved, alongside the index's own
+ * evidence, so an index costs one chain of round trips, not two. Never rejects.
  */
-export async function checkPlatforms(
+export async function examinePlatforms(
   repository: Repository,
-  image: ImageResult,
-  inputs: Inputs,
+  image: { reference: string; digest: Digest },
+  selection: Exclude<PlatformSelection, 'index'>,
+  inputs: Pick<Inputs, 'requirements'>,
   examiner: Examiner,
-): Promise<ImageResult> {
-  if (inputs.platforms === 'index' || image.digest === undefined) return image
+): Promise<ExaminedPlatforms> {
   let manifests
   try {
     manifests = (await examiner.registry.manifest(repository, image.digest)).json.manifests ?? []
   } catch (error) {
-    return { ...image, verdict: 'error', error: failure(image.reference, error) }
+    return { error: failure(image.reference, error) }
   }
-  const { selected, missing } = selectPlatforms(manifests, inputs.platforms)
-  const platforms = await mapLimit(selected, PLATFORM_CONCURRENCY, async ({ name, descriptor }) => {
+  const { selected, missing } = selectPlatforms(manifests, selection)
+  const platforms = await mapLimit(selected, examiner.concurrency, async ({ name, descriptor }) => {
     const base = { platform: name, digest: descriptor.digest }
     try {
       const evidence = await examineDigest(
@@ -50,13 +51,24 @@ export async function checkPlatforms(
       return result
     }
   })
+  return { manifests, missing, platforms }
+}
+
+/**
+ * Judges an index by its platforms. The image passes only when every selected platform does and
+ * none that was named is missing; the index's own findings are kept as warnings, with a warning
+ * wherever evidence covers the index but not a platform, or the reverse.
+ */
+export function withPlatforms(image: ImageResult, examined: ExaminedPlatforms): ImageResult {
+  if ('error' in examined) return { ...image, verdict: 'error', error: examined.error }
+  const { manifests, missing, platforms } = examined
   const present =
     manifests.length === 0
       ? 'no manifests'
-      : selected.map((p) => p.name).join(', ') || 'no platform manifests'
+      : platforms.map((p) => p.platform).join(', ') || 'no platform manifests'
   // An empty set is never a pass: an index with no platform to check fails.
   const absent: Finding[] = (
-    selected.length === 0 && missing.length === 0 ? ['any platform'] : missing
+    platforms.length === 0 && missing.length === 0 ? ['any platform'] : missing
   ).map((name) => ({
     requirement: `platform ${name}`,
     status: 'fail',

@@ -37,7 +37,6 @@ export interface Inventory {
   images: InventoryImage[]
 }
 
-const IMAGE_CONCURRENCY = 4
 const SIGNER_INPUTS = ['certificate-identity', 'certificate-identity-regexp', 'public-key']
 const ISSUER_INPUTS = ['certificate-oidc-issuer', 'certificate-oidc-issuer-regexp']
 
@@ -63,7 +62,7 @@ export async function inspect(get: InputGetter, deps: Deps): Promise<Inventory> 
     concurrency: inputs.concurrency,
     github: githubApi(inputs, deps, http),
   }
-  const images = await mapLimit(inputs.images, IMAGE_CONCURRENCY, async ({ ref }) =>
+  const images = await mapLimit(inputs.images, inputs.concurrency, async ({ ref }) =>
     toInventoryImage(await examineImage(ref, examiner), policy),
   )
   return {

@@ -24,22 +24,26 @@ export function selectSources(ids: ReadonlySet<SourceId>): Source[] {
 }
 
 /**
- * Reads every source for one image in parallel. More candidates than the cap fail closed (T44):
- * the sources share one budget and claim their candidates before fetching any blob, so the cap
- * is met after the listings, not after every source downloaded everything it listed.
+ * Reads every source for one image in parallel and hands each source's pieces to `check` as soon
+ * as that source is done, so verification overlaps the round trips still in flight. More
+ * candidates than the cap fail closed (T44): the sources share one budget and claim their
+ * candidates before fetching any blob, so the cap is met after the listings, not after every
+ * source downloaded everything it listed.
  */
-export async function collectEvidence(
+export async function collectEvidence<T>(
   subject: Subject,
   ctx: SourceContext,
-  sources = ALL_SOURCES,
-): Promise<Evidence[]> {
+  sources: readonly Source[],
+  check: (found: Evidence[]) => Promise<T[]>,
+): Promise<T[]> {
   // The digest may come from registry JSON (an index's platform entry): every source builds URLs
   // from it, the GitHub API's with a token, so nothing is asked about one that is not a digest (T48).
   if (!isDigest(subject.digest)) {
     throw new GateError('REGISTRY_PROTOCOL', 'the digest to examine is not sha256:<64 hex>')
   }
   const shared: SourceContext = { ...ctx, budget: new EvidenceBudget() }
-  return (await Promise.all(sources.map((source) => source.collect(subject, shared)))).flat()
+  const checked = sources.map((source) => source.collect(subject, shared).then(check))
+  return (await Promise.all(checked)).flat()
 }
 
 export { EvidenceBudget } from './budget.js'

@@ -12,7 +12,7 @@ export interface Subject {
 
 export interface SourceContext {
   registry: RegistryClient
-  /** Requests in flight per image. */
+  /** Requests each source keeps in flight (the `concurrency` input). */
   concurrency: number
   /** The GitHub attestations API; absent without an API or a token (`github` then finds nothing). */
   github?: GithubApi
