@@ -24,7 +24,6 @@ import {
   isIndexType,
   type Fetch,
   type HttpContext,
-  type Repository,
 } from './registry/index.js'
 import type { CredentialHelperRunner } from './registry/credentials.js'
 import { applicable, imageName, type Requirement } from './policy/index.js'
