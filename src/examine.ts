@@ -19,9 +19,9 @@ export interface Examiner {
 }
 
 /** Verifies every piece found for `digest` against `trust` (bad pieces are data, never thrown). */
-export function checkWith(trust: Trust): Examiner['check'] {
+export function checkWith(trust: Trust | Promise<Trust>): Examiner['check'] {
   return async (found, digest) => {
-    const ready = await trustFor(trust, found)
+    const ready = await trustFor(await trust, found)
     return found.map((e) => checkEvidence(e, digest, ready))
   }
 }

@@ -59,7 +59,8 @@ export interface Deps {
  * Bad evidence is data in the result; a failure to load trust material throws (exit 2).
  */
 export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
-  const trust = await loadInputTrust(inputs, deps)
+  // Trust loads while the first requests are in flight; a failure to load it still ends the run.
+  const trust = loadInputTrust(inputs, deps)
   const http = runHttp(inputs, deps)
   const examiner: Examiner = {
     registry: registryClient(inputs, deps, http),
@@ -69,10 +70,13 @@ export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
     github: githubApi(inputs, deps, http),
   }
   const { images: bases, invalid } = baseImages(inputs.dockerfiles ?? [])
-  const images = await mapLimit(imageSubjects(inputs, bases), inputs.concurrency, (subject) =>
-    judgeSubject(subject, inputs, examiner),
-  )
-  const files = await judgeFiles(inputs, examiner, trust)
+  const [images, loaded] = await Promise.all([
+    mapLimit(imageSubjects(inputs, bases), inputs.concurrency, (subject) =>
+      judgeSubject(subject, inputs, examiner),
+    ),
+    trust,
+  ])
+  const files = await judgeFiles(inputs, examiner, loaded)
   const all = [...images, ...invalid.map(invalidResult), ...files]
   const dockerfiles =
     inputs.dockerfiles === undefined ? undefined : dockerfileResults(inputs.dockerfiles, all)

