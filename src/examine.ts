@@ -7,7 +7,7 @@ import { formatReference, type RegistryClient, type Repository } from './registr
 import type { GithubApi } from './sources/github-api.js'
 import { collectEvidence, type Source } from './sources/index.js'
 import type { CheckedEvidence, Digest, Evidence, ImageRef, ImageResult } from './types.js'
-import { checkEvidence, trustFor, type Trust } from './verify/index.js'
+import { checkEvidence, trustFor, type PredicateFilter, type Trust } from './verify/index.js'
 
 /** What examining an image needs: where to read, how to check each piece, and how many at once. */
 export interface Examiner {
@@ -18,11 +18,17 @@ export interface Examiner {
   github?: GithubApi
 }
 
-/** Verifies every piece found for `digest` against `trust` (bad pieces are data, never thrown). */
-export function checkWith(trust: Trust | Promise<Trust>): Examiner['check'] {
+/**
+ * Verifies every piece found for `digest` against `trust` (bad pieces are data, never thrown),
+ * parsing the predicates `reads` wants (absent: all).
+ */
+export function checkWith(
+  trust: Trust | Promise<Trust>,
+  reads?: PredicateFilter,
+): Examiner['check'] {
   return async (found, digest) => {
     const ready = await trustFor(await trust, found)
-    return found.map((e) => checkEvidence(e, digest, ready))
+    return found.map((e) => checkEvidence(e, digest, ready, reads))
   }
 }
 

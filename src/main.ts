@@ -26,7 +26,7 @@ import {
   type HttpContext,
 } from './registry/index.js'
 import type { CredentialHelperRunner } from './registry/credentials.js'
-import { applicable, imageName, type Requirement } from './policy/index.js'
+import { applicable, imageName, predicatesRead, type Requirement } from './policy/index.js'
 import { formatReference, parseReference } from './registry/index.js'
 import { overallVerdict, toResultJson } from './report/result.js'
 import type { GithubApi } from './sources/github-api.js'
@@ -65,7 +65,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
   const examiner: Examiner = {
     registry: registryClient(inputs, deps, http),
     sources: selectSources(inputs.sources),
-    check: checkWith(trust),
+    check: checkWith(trust, predicatesRead(allRequirements(inputs))),
     concurrency: inputs.concurrency,
     github: githubApi(inputs, deps, http),
   }
@@ -128,6 +128,15 @@ export function acceptedIdentities(
     }
   }
   return requirementsFor(inputs, name).requirements.flatMap((r) => r.identities)
+}
+
+/** Every requirement any subject of the run may be judged by. */
+function allRequirements(inputs: Inputs): Requirement[] {
+  return [
+    ...inputs.requirements,
+    ...(inputs.imagePolicies?.entries.flatMap((e) => e.requirements) ?? []),
+    ...(inputs.imagePolicies?.fallback ?? []),
+  ]
 }
 
 /** The requirements for a subject (`name` = registry/repository; undefined for a file). */
@@ -244,10 +253,7 @@ export function githubApi(inputs: Inputs, deps: Deps, http: HttpContext): Github
     http,
     deadlineAt: Date.now() + inputs.timeoutMs,
     maxBytes: inputs.maxBlobBytes,
-    identities: [
-      ...inputs.requirements,
-      ...(inputs.imagePolicies?.entries.flatMap((e) => e.requirements) ?? []),
-    ].flatMap((r) => r.identities),
+    identities: allRequirements(inputs).flatMap((r) => r.identities),
   }
 }
 

@@ -1,4 +1,4 @@
-import { evaluate, type Requirement } from '../../src/policy/evaluate.js'
+import { evaluate, predicatesRead, type Requirement } from '../../src/policy/evaluate.js'
 import type { CheckedEvidence } from '../../src/types.js'
 
 const ISSUER = 'https://token.actions.githubusercontent.com'
@@ -156,5 +156,34 @@ describe('evaluate', () => {
       const bad = piece({ predicate: from('https://github.com/acme/fork') })
       expect(evaluate([{ ...withRule, required: false }], [bad])[0]!.status).toBe('warn')
     })
+  })
+})
+
+describe('predicatesRead', () => {
+  const requirement = (over: Partial<Requirement>): Requirement => ({
+    name: 'x',
+    kind: 'attestation',
+    predicateTypes: ['https://example.com/a'],
+    identities: [],
+    required: true,
+    ...over,
+  })
+
+  test('only the types of requirements with rules are read, and OpenVEX when findings are triaged', () => {
+    const reads = predicatesRead([
+      requirement({ predicateTypes: ['https://cyclonedx.org/bom'] }),
+      requirement({
+        predicateTypes: ['https://slsa.dev/provenance/v1'],
+        rules: [{ rule: 'slsa', builderIds: ['b'] } as never],
+      }),
+    ])
+    expect(reads('https://slsa.dev/provenance/v1')).toBe(true)
+    expect(reads('https://cyclonedx.org/bom')).toBe(false)
+    expect(reads('https://openvex.dev/ns/v0.2.0')).toBe(false)
+    const triaged = predicatesRead([
+      requirement({ rules: [{ rule: 'vulnerabilities', maxSeverity: 'high' } as never] }),
+    ])
+    expect(triaged('https://example.com/a')).toBe(true)
+    expect(triaged('https://openvex.dev/ns/v0.2.0')).toBe(true)
   })
 })

@@ -23,7 +23,7 @@ import {
   verifyBundle,
   type Trust,
 } from '../../src/verify/index.js'
-import { duplicateKey } from '../../src/verify/json.js'
+import { JsonError, scanJson } from '../../src/verify/json.js'
 import {
   StatementError,
   assertSubject,
@@ -210,21 +210,61 @@ describe('readStatement and assertSubject (src/verify/statement.ts)', () => {
     )
   })
 
-  test('duplicateKey finds nothing in what JSON.stringify writes, and finds an injected repeat', () => {
+  test('scanJson accepts what JSON.stringify writes, with its members, and names an injected repeat', () => {
     fc.assert(
       fc.property(
         fc.jsonValue(),
         fc.string({ minLength: 1, maxLength: 12 }),
         fc.jsonValue({ maxDepth: 1 }),
         (value, key, other) => {
-          expect(duplicateKey(JSON.stringify(value))).toBeUndefined()
+          const text = JSON.stringify(value)
+          const members = scanJson(Buffer.from(text))
+          if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+            const bytes = Buffer.from(text)
+            const read = Object.fromEntries(
+              [...members!].map(([k, { start, end }]) => [
+                k,
+                JSON.parse(bytes.toString('utf8', start, end)) as unknown,
+              ]),
+            )
+            expect(read).toEqual(JSON.parse(text))
+          } else expect(members).toBeUndefined()
           const object = JSON.stringify({ [key]: other })
           const repeated = `${object.slice(0, -1)},${JSON.stringify(key)}:1}`
-          expect(duplicateKey(`[${JSON.stringify(value)},${repeated}]`)).toBe(key)
-          expect(duplicateKey(`{"a":${JSON.stringify(value)},"b":${repeated}}`)).toBe(key)
+          for (const doc of [`[${text},${repeated}]`, `{"a":${text},"b":${repeated}}`]) {
+            expect(thrown(() => scanJson(Buffer.from(doc)))).toMatchObject({ repeatedKey: key })
+          }
         },
       ),
       RUNS,
+    )
+  })
+
+  test('scanJson accepts exactly what JSON.parse accepts (objects without repeated keys)', () => {
+    const parses = (text: string): boolean => {
+      try {
+        JSON.parse(text)
+        return true
+      } catch {
+        return false
+      }
+    }
+    // Valid documents cut, spliced and mutated byte by byte: the grammar's edges.
+    const mutated = fc
+      .tuple(fc.json({ maxDepth: 3 }), fc.nat(), fc.constantFrom(...'{}[]",:\\u0-.eE+ \t\nab'))
+      .map(([text, at, c]) => {
+        const i = at % (text.length + 1)
+        return [text.slice(0, i) + c + text.slice(i + 1), text.slice(0, i) + c + text.slice(i)]
+      })
+    fc.assert(
+      fc.property(mutated, (texts) => {
+        for (const text of texts) {
+          const result = thrown(() => scanJson(Buffer.from(text)))
+          if (result instanceof JsonError && result.repeatedKey !== undefined) continue
+          expect(result instanceof JsonError ? false : true).toBe(parses(text))
+        }
+      }),
+      { numRuns: 3000 },
     )
   })
 })

@@ -22,6 +22,22 @@ describe('readStatement', () => {
     expect(() => assertSubject(s, D)).not.toThrow()
   })
 
+  test('a predicate no rule reads is validated but not parsed', () => {
+    const asked: string[] = []
+    const reads = (type: string) => (asked.push(type), false)
+    const s = readStatement('application/vnd.in-toto+json', payload(statement()), reads)
+    expect(asked).toEqual(['https://slsa.dev/provenance/v1'])
+    expect(s.predicate).toBeUndefined()
+    expect(s.subjectDigests).toEqual([D])
+    // Unparsed is not unchecked: a repeated key inside the predicate still fails the statement.
+    const repeated = Buffer.from(
+      JSON.stringify(statement({ predicate: { a: 1 } })).replace('{"a":1}', '{"a":1,"a":2}'),
+    )
+    expect(() => readStatement('application/vnd.in-toto+json', repeated, () => false)).toThrow(
+      /repeats the key "a"/,
+    )
+  })
+
   test.each([
     ['another payload type', 'text/plain', payload(statement()), /payload type/],
     ['not JSON', 'application/vnd.in-toto+json', Buffer.from('{'), /not JSON/],

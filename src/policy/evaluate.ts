@@ -1,6 +1,7 @@
 import type { CheckedEvidence, Finding } from '../types.js'
 import { describeIdentity, identityMismatch, type IdentityPolicy } from '../verify/identity.js'
 import { checkRule, describeRule, type Rule, type RuleContext } from './rules/index.js'
+import { predicateTypesOf } from './predicate-types.js'
 import { signedByAny } from './signer.js'
 
 const MAX_REASONS = 20
@@ -18,6 +19,21 @@ export interface Requirement {
   required: boolean
   /** Rules on the content of the attestation that satisfied the identity (policy files only). */
   rules?: Rule[]
+}
+
+/**
+ * The predicate types some rule of `requirements` reads: its requirement's own, and OpenVEX
+ * wherever vulnerabilities are triaged. Every other predicate is verified but never parsed.
+ */
+export function predicatesRead(requirements: Requirement[]): (predicateType: string) => boolean {
+  const types = new Set<string>()
+  for (const { rules = [], predicateTypes } of requirements) {
+    if (rules.length > 0) predicateTypes.forEach((t) => types.add(t))
+    if (rules.some((r) => r.rule === 'vulnerabilities')) {
+      predicateTypesOf('openvex')?.forEach((t) => types.add(t))
+    }
+  }
+  return (predicateType) => types.has(predicateType)
 }
 
 /**

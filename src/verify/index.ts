@@ -1,7 +1,13 @@
 import type { CheckedEvidence, Digest, Evidence } from '../types.js'
 import { BundleError, bundleInstance, verifyBundle } from './bundle.js'
 import { assertSimpleSigning } from './simple-signing.js'
-import { COSIGN_SIGN_PREDICATE, StatementError, assertSubject, readStatement } from './statement.js'
+import {
+  COSIGN_SIGN_PREDICATE,
+  StatementError,
+  assertSubject,
+  readStatement,
+  type PredicateFilter,
+} from './statement.js'
 import { withGithub, type Trust } from './trust.js'
 
 export {
@@ -17,6 +23,7 @@ export {
   assertSubject,
   COSIGN_SIGN_PREDICATE,
   INTOTO_PAYLOAD_TYPE,
+  type PredicateFilter,
 } from './statement.js'
 export {
   identityMismatch,
@@ -51,15 +58,23 @@ export interface Binding {
   missing?: string
   /** Ties a verified message signature to the subject, or throws a StatementError. */
   bindMessage: () => void
+  /** The predicates worth parsing (the rules read them); absent: every one. */
+  reads?: PredicateFilter
 }
 
 /**
  * Verifies one piece of evidence and binds it to the image `digest`. Never throws for bad
  * evidence: a failure is recorded on the result with its reason, and `verified` stays false.
  */
-export function checkEvidence(evidence: Evidence, digest: Digest, trust: Trust): CheckedEvidence {
+export function checkEvidence(
+  evidence: Evidence,
+  digest: Digest,
+  trust: Trust,
+  reads?: PredicateFilter,
+): CheckedEvidence {
   const payload = evidence.signedPayload
   return checkBound(evidence, trust, {
+    ...(reads !== undefined && { reads }),
     digests: [digest],
     ...(payload !== undefined && { artifact: payload }),
     missing: 'a message signature on an image does not name the image digest',
@@ -93,6 +108,7 @@ export function checkBound(evidence: Evidence, trust: Trust, binding: Binding): 
     const statement = readStatement(
       verified.content.dsse.payloadType,
       verified.content.dsse.payload,
+      binding.reads,
     )
     // Bind to the subject: the signature is about it, or it is about nothing we check.
     assertSubject(statement, ...binding.digests)

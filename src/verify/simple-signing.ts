@@ -1,6 +1,5 @@
 import type { Digest } from '../types.js'
-import { duplicateKey } from './json.js'
-import { StatementError } from './statement.js'
+import { StatementError, parseSpan, scanSigned } from './statement.js'
 
 // sigstore/sigstore pkg/signature/payload: the only `critical.type` cosign accepts.
 const COSIGN_SIGNATURE_TYPE = 'cosign container image signature'
@@ -10,19 +9,13 @@ const COSIGN_SIGNATURE_TYPE = 'cosign container image signature'
  * does: the type must be cosign's and `critical.image.docker-manifest-digest` the image digest.
  */
 export function assertSimpleSigning(payload: Buffer, digest: Digest): void {
-  let json: { critical?: { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } } }
-  const text = payload.toString('utf8')
-  try {
-    json = JSON.parse(text) as typeof json
-  } catch {
-    throw new StatementError('the simple-signing payload is not JSON')
-  }
   // Security: two `docker-manifest-digest` keys would name two images under one signature (T29).
-  const repeated = duplicateKey(text)
-  if (repeated !== undefined) {
-    throw new StatementError(
-      `the simple-signing payload repeats the key ${JSON.stringify(repeated.slice(0, 60))}`,
-    )
+  const critical = parseSpan(
+    payload,
+    scanSigned(payload, 'simple-signing payload')?.get('critical'),
+  )
+  const json = { critical } as {
+    critical?: { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } }
   }
   const type = json?.critical?.type
   if (type !== COSIGN_SIGNATURE_TYPE) {

@@ -1,6 +1,6 @@
 import { LIMITS } from '../limits.js'
 import type { Digest } from '../types.js'
-import { duplicateKey } from './json.js'
+import { JsonError, scanJson, type Span } from './json.js'
 
 export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 /** cosign v3 signs an image as a DSSE statement with this predicate type. */
@@ -29,31 +29,31 @@ export interface Statement {
 /** Thrown for any statement that cannot be relied on; the message is the reason shown. */
 export class StatementError extends Error {}
 
-/** Decodes a DSSE payload as an in-toto statement, checking its type, shape and bounds. */
-export function readStatement(payloadType: string, payload: Buffer): Statement {
+/** Which predicates are parsed: a predicate type no rule reads is left as bytes. */
+export type PredicateFilter = (predicateType: string) => boolean
+
+/**
+ * Decodes a DSSE payload as an in-toto statement, checking its type, shape and bounds. The whole
+ * payload is validated, but the predicate is parsed only when `reads` wants its type: an SBOM
+ * predicate can be tens of MiB, and most policies only need to know it is there.
+ */
+export function readStatement(
+  payloadType: string,
+  payload: Buffer,
+  reads: PredicateFilter = () => true,
+): Statement {
   if (payloadType !== INTOTO_PAYLOAD_TYPE) {
     throw new StatementError(
       `the DSSE payload type is "${payloadType}", not ${INTOTO_PAYLOAD_TYPE}`,
     )
   }
-  let json: Record<string, unknown>
-  const text = payload.toString('utf8')
-  try {
-    json = JSON.parse(text) as Record<string, unknown>
-  } catch {
-    throw new StatementError('the DSSE payload is not JSON')
-  }
-  // Security: a repeated key has two readings under one signature (catalog T29).
-  const repeated = duplicateKey(text)
-  if (repeated !== undefined) {
-    throw new StatementError(
-      `the DSSE payload repeats the key ${JSON.stringify(repeated.slice(0, 60))}`,
-    )
-  }
-  if (typeof json !== 'object' || json === null || !STATEMENT_TYPES.has(json['_type'] as string)) {
+  const members = scanSigned(payload, 'DSSE payload')
+  const member = (name: string): unknown => parseSpan(payload, members?.get(name))
+  if (members === undefined || !STATEMENT_TYPES.has(member('_type') as string)) {
     throw new StatementError('the DSSE payload is not an in-toto statement')
   }
-  const { predicateType, subject } = json
+  const predicateType = member('predicateType')
+  const subject = member('subject')
   if (typeof predicateType !== 'string' || predicateType === '') {
     throw new StatementError('the statement has no predicate type')
   }
@@ -70,7 +70,30 @@ export function readStatement(payloadType: string, payload: Buffer): Statement {
       digests[alg] !== undefined ? [`${alg}:${digests[alg]}`] : [],
     ),
   )
-  return { predicateType, subjectDigests, subjects, predicate: json['predicate'] }
+  const predicate = reads(predicateType) ? member('predicate') : undefined
+  return { predicateType, subjectDigests, subjects, predicate }
+}
+
+/**
+ * Validates a signed JSON payload and returns its top-level members (undefined when it is not an
+ * object). Security: a repeated key has two readings under one signature (catalog T29).
+ */
+export function scanSigned(payload: Buffer, what: string): Map<string, Span> | undefined {
+  try {
+    return scanJson(payload)
+  } catch (error) {
+    if (error instanceof JsonError && error.repeatedKey !== undefined) {
+      throw new StatementError(
+        `the ${what} repeats the key ${JSON.stringify(error.repeatedKey.slice(0, 60))}`,
+      )
+    }
+    throw new StatementError(`the ${what} is not JSON`)
+  }
+}
+
+/** Parses one member that `scanSigned` found (and so validated); undefined when absent. */
+export function parseSpan(payload: Buffer, span: Span | undefined): unknown {
+  return span === undefined ? undefined : JSON.parse(payload.toString('utf8', span.start, span.end))
 }
 
 // One subject's digest set: a JSON object of 1 to 32 string values (in-toto: digest is required).
