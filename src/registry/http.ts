@@ -114,22 +114,31 @@ async function readBounded(
     await res.body.cancel()
     throw tooLarge(limit)
   }
-  const chunks: Buffer[] = []
+  // One buffer of the declared size, grown only if more arrives (a compressed transfer): chunks
+  // and their concatenation would hold a large blob twice.
+  let body = Buffer.allocUnsafe(declared >= 0 && declared <= limit ? declared : 0)
   let total = 0
   const reader = res.body.getReader()
   for (;;) {
     const { done, value: chunk } = await reader.read()
     if (done) break
-    total += chunk.byteLength
-    if (total > limit) {
+    if (total + chunk.byteLength > limit) {
       await reader.cancel().catch(() => undefined)
       if (failOnOverflow) throw tooLarge(limit)
       break
     }
     hash.update(chunk)
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+    if (total + chunk.byteLength > body.length) {
+      const grown = Buffer.allocUnsafe(
+        Math.min(limit, Math.max(2 * body.length, 65536, total + chunk.byteLength)),
+      )
+      body.copy(grown, 0, 0, total)
+      body = grown
+    }
+    body.set(chunk, total)
+    total += chunk.byteLength
   }
-  return { body: Buffer.concat(chunks), digest: `sha256:${hash.digest('hex')}` }
+  return { body: body.subarray(0, total), digest: `sha256:${hash.digest('hex')}` }
 }
 
 function tooLarge(limit: number): GateError {

@@ -2,6 +2,7 @@ import net from 'node:net'
 import { GateError } from '../errors.js'
 import { networkError, httpRequest, type HttpResponse } from '../registry/http.js'
 import type { Evidence } from '../types.js'
+import { readBundleJson } from '../verify/bundle-json.js'
 import type { GithubApi } from './github-api.js'
 import { decodeSnappy } from './github-snappy.js'
 import { pieceFailure } from './piece-error.js'
@@ -58,7 +59,7 @@ function parseBundleBody(res: HttpResponse, maxBytes: number): unknown {
     new URL(res.url).pathname.endsWith('.sn')
   const bytes = snappy ? decodeSnappy(res.body, maxBytes) : res.body
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown
+    return readBundleJson(bytes)
   } catch (error) {
     throw new GateError('REGISTRY_PROTOCOL', 'the bundle from its bundle_url is not JSON', {
       cause: error,

@@ -1,5 +1,7 @@
 import { Annotation, MediaType, digestTag, type Descriptor } from '../registry/index.js'
 import type { Evidence } from '../types.js'
+import { readBundleJson } from '../verify/bundle-json.js'
+import { JsonError } from '../verify/json.js'
 import { mapLimit } from '../util/concurrency.js'
 import { EvidenceBudget } from './budget.js'
 import { pieceFailure } from './piece-error.js'
@@ -51,11 +53,8 @@ async function readReferrer(
     if (!isBundleLayer(layer)) {
       return { ...evidence, error: 'a bundle referrer must have exactly one bundle layer' }
     }
-    const bytes = await ctx.registry.blob(subject.repository, layer)
-    const bundle = parseJson(bytes)
-    return bundle === undefined
-      ? { ...evidence, error: 'the bundle layer is not JSON' }
-      : { ...evidence, bundle }
+    const bundle = readBundle(await ctx.registry.blob(subject.repository, layer))
+    return 'error' in bundle ? { ...evidence, error: bundle.error } : { ...evidence, ...bundle }
   } catch (error) {
     return { ...evidence, error: pieceFailure(error) }
   }
@@ -73,11 +72,17 @@ function isBundleType(mediaType: unknown): boolean {
   return typeof mediaType === 'string' && mediaType.startsWith(MediaType.sigstoreBundlePrefix)
 }
 
-function parseJson(bytes: Buffer): unknown {
+function readBundle(bytes: Buffer): { bundle: unknown } | { error: string } {
   try {
-    return JSON.parse(bytes.toString('utf8')) as unknown
-  } catch {
-    return undefined
+    return { bundle: readBundleJson(bytes) }
+  } catch (error) {
+    const repeated = error instanceof JsonError ? error.repeatedKey : undefined
+    return {
+      error:
+        repeated === undefined
+          ? 'the bundle layer is not JSON'
+          : `the bundle layer repeats the key ${JSON.stringify(repeated.slice(0, 60))}`,
+    }
   }
 }
 

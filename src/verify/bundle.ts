@@ -120,10 +120,24 @@ function parseBundle(json: unknown): Bundle {
     )
   }
   try {
-    return bundleFromJSON(json)
+    return withPayloadBytes(json)
   } catch (error) {
     throw new BundleError(`the bundle is malformed: ${sigstoreReason(error)}`)
   }
+}
+
+/**
+ * `bundleFromJSON`, also for a bundle whose DSSE payload `readBundleJson` kept as decoded bytes:
+ * the library validates the rest with a one-byte stand-in, and the bytes take its place, uncopied.
+ */
+function withPayloadBytes(json: object): Bundle {
+  const envelope = (json as { dsseEnvelope?: { payload?: unknown } }).dsseEnvelope
+  const payload = envelope?.payload
+  if (!Buffer.isBuffer(payload)) return bundleFromJSON(json)
+  if (payload.length === 0) throw new BundleError('the bundle is malformed: its payload is empty')
+  const bundle = bundleFromJSON({ ...json, dsseEnvelope: { ...envelope, payload: 'AA==' } })
+  if (bundle.content.$case === 'dsseEnvelope') bundle.content.dsseEnvelope.payload = payload
+  return bundle
 }
 
 /** Which instance signed a serialized bundle; undefined for a key, or a bundle we cannot read. */
