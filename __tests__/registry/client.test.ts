@@ -149,6 +149,63 @@ describe('blobs', () => {
   })
 })
 
+describe('blobInto', () => {
+  const collector = () => {
+    const chunks: Buffer[] = []
+    return {
+      write: (c: Uint8Array) => chunks.push(Buffer.from(c)),
+      end: () => Buffer.concat(chunks),
+    }
+  }
+
+  test('streams a blob into a reader and returns its result once the digest matched', async () => {
+    const r = await registry()
+    const blob = r.putBlob('x'.repeat(200_000), 'application/octet-stream')
+    const { client } = clientFor([r.host])
+    const read = await client.blobInto(repo(r), blob, collector)
+    expect(read.toString()).toBe('x'.repeat(200_000))
+  })
+
+  test("a blob whose bytes do not hash to its digest never yields the reader's result", async () => {
+    const r = await registry()
+    const blob = r.putBlob('genuine', 'application/octet-stream')
+    r.override((req, res) => {
+      if (!req.url?.includes('/blobs/')) return false
+      res.writeHead(200, { 'content-length': '7' })
+      res.end('forgery')
+      return true
+    })
+    const { client } = clientFor([r.host])
+    let ended = false
+    const reader = () => ({ write: () => undefined, end: () => (ended = true) })
+    await expect(client.blobInto(repo(r), blob, reader)).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+    })
+    expect(ended).toBe(false)
+  })
+
+  test('a retry after a body cut short starts a fresh reader', async () => {
+    const r = await registry()
+    const blob = r.putBlob('y'.repeat(100_000), 'application/octet-stream')
+    let attempts = 0
+    r.override((req, res) => {
+      if (!req.url?.includes('/blobs/') || attempts++ > 0) return false
+      res.writeHead(200, { 'content-length': '100000' })
+      res.write('y'.repeat(40_000), () => res.destroy())
+      return true
+    })
+    const { client } = clientFor([r.host])
+    const readers: ReturnType<typeof collector>[] = []
+    const read = await client.blobInto(repo(r), blob, () => {
+      readers.push(collector())
+      return readers.at(-1)!
+    })
+    expect(attempts).toBe(2)
+    expect(readers).toHaveLength(2)
+    expect(read.length).toBe(100_000)
+  })
+})
+
 describe('referrers', () => {
   test('the OCI 1.1 referrers API is used when the registry has it', async () => {
     const r = await registry({ referrers: 'api' })

@@ -15,6 +15,25 @@ describe('scanJson', () => {
     expect(slice(text, 'd')).toBe('null')
   })
 
+  test('the member `open` names reports its own members, in the same pass', () => {
+    const text = '{"e":{"payload":"QUJD","n":{"payload":1}},"payload":2}'
+    const e = scanJson(Buffer.from(text), { open: 'e' })!.get('e')!
+    expect([...e.members!.keys()]).toEqual(['payload', 'n'])
+    const { start, end } = e.members!.get('payload')!
+    expect(text.slice(start, end)).toBe('"QUJD"')
+    expect(scanJson(Buffer.from(text))!.get('e')!.members).toBeUndefined()
+  })
+
+  test('keys inside the `uncompared` member are not compared, elsewhere they are, and its value is still validated', () => {
+    const options = { uncompared: 'p' }
+    expect(() => scanJson(Buffer.from('{"p":{"a":1,"a":2},"q":1}'), options)).not.toThrow()
+    expect(() => scanJson(Buffer.from('{"p":{"a":1,"a":2}}'))).toThrow(/repeats/)
+    expect(() => scanJson(Buffer.from('{"p":{},"q":{"a":1,"a":2}}'), options)).toThrow(/repeats/)
+    expect(() => scanJson(Buffer.from('{"q":{"p":{"a":1,"a":2}}}'), options)).toThrow(/repeats/)
+    expect(() => scanJson(Buffer.from('{"p":{"a":1,,}}'), options)).toThrow(/not JSON/)
+    expect(() => scanJson(Buffer.from('{"p":1,"p":2}'), options)).toThrow(/repeats/)
+  })
+
   test('a value that is not an object is valid JSON with no members', () => {
     expect(scan('[{"a":1}]')).toBeUndefined()
     expect(scan('"text"')).toBeUndefined()
@@ -27,10 +46,10 @@ describe('scanJson', () => {
 
   test('only the given range is read: a value may not run past its end', () => {
     const bytes = Buffer.from('{"a":"xy"}{"b":1}')
-    expect([...scanJson(bytes, 0, 10)!.keys()]).toEqual(['a'])
-    expect(() => scanJson(bytes, 0, 8)).toThrow(JsonError)
-    expect(() => scanJson(Buffer.from('{"a":1}'), 0, 6)).toThrow(JsonError)
-    expect(() => scanJson(Buffer.from('12345'), 0, 3)).not.toThrow()
+    expect([...scanJson(bytes, { end: 10 })!.keys()]).toEqual(['a'])
+    expect(() => scanJson(bytes, { end: 8 })).toThrow(JsonError)
+    expect(() => scanJson(Buffer.from('{"a":1}'), { end: 6 })).toThrow(JsonError)
+    expect(() => scanJson(Buffer.from('12345'), { end: 3 })).not.toThrow()
   })
 
   test('nesting past 512 levels is refused instead of exhausting the stack', () => {

@@ -29,12 +29,22 @@ describe('readStatement', () => {
     expect(asked).toEqual(['https://slsa.dev/provenance/v1'])
     expect(s.predicate).toBeUndefined()
     expect(s.subjectDigests).toEqual([D])
-    // Unparsed is not unchecked: a repeated key inside the predicate still fails the statement.
-    const repeated = Buffer.from(
-      JSON.stringify(statement({ predicate: { a: 1 } })).replace('{"a":1}', '{"a":1,"a":2}'),
+    // Unparsed is still validated; its keys are compared when, and only when, it is read.
+    const text = JSON.stringify(statement({ predicate: { a: 1 } }))
+    const invalid = Buffer.from(text.replace('{"a":1}', '{"a":1,}'))
+    expect(() => readStatement('application/vnd.in-toto+json', invalid, () => false)).toThrow(
+      /not JSON/,
     )
-    expect(() => readStatement('application/vnd.in-toto+json', repeated, () => false)).toThrow(
+    const repeated = Buffer.from(text.replace('{"a":1}', '{"a":1,"a":2}'))
+    expect(
+      readStatement('application/vnd.in-toto+json', repeated, () => false).predicate,
+    ).toBeUndefined()
+    expect(() => readStatement('application/vnd.in-toto+json', repeated)).toThrow(
       /repeats the key "a"/,
+    )
+    const outside = Buffer.from(text.replace('"subject":', '"predicateType":"x","subject":'))
+    expect(() => readStatement('application/vnd.in-toto+json', outside, () => false)).toThrow(
+      /repeats the key "predicateType"/,
     )
   })
 

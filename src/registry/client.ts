@@ -35,6 +35,13 @@ export interface ManifestJson {
   annotations?: Record<string, string>
 }
 
+/** How one registry GET is read. */
+interface RequestOptions {
+  maxBytes: number
+  accept?: string
+  sink?: () => (chunk: Uint8Array) => void
+}
+
 /** A repository on a registry: what every read is scoped to. */
 export type Repository = Pick<ImageRef, 'registry' | 'repository'>
 
@@ -113,6 +120,33 @@ export class RegistryClient {
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
     maxBytes?: number,
   ): Promise<Buffer> {
+    return (await this.readBlob(repo, descriptor, maxBytes)).body
+  }
+
+  /**
+   * Streams a blob into a reader instead of holding its bytes (a large bundle), with the checks
+   * `blob` makes. The reader's result is returned only once the bytes hashed to the digest.
+   */
+  async blobInto<T>(
+    repo: Repository,
+    descriptor: Pick<Descriptor, 'digest' | 'size'>,
+    reader: () => { write: (chunk: Uint8Array) => void; end: () => T },
+  ): Promise<T> {
+    let current: ReturnType<typeof reader> | undefined
+    await this.readBlob(repo, descriptor, undefined, () => {
+      const fresh = reader()
+      current = fresh
+      return (chunk) => fresh.write(chunk)
+    })
+    return current!.end()
+  }
+
+  private async readBlob(
+    repo: Repository,
+    descriptor: Pick<Descriptor, 'digest' | 'size'>,
+    maxBytes: number | undefined,
+    sink?: () => (chunk: Uint8Array) => void,
+  ): Promise<HttpResponse> {
     const limit = maxBytes ?? this.options.maxBlobBytes
     const { digest, size } = descriptor
     if (!isDigest(digest)) throw malformedDigest('blob', digest)
@@ -123,7 +157,7 @@ export class RegistryClient {
       )
     }
     // Read no further than the descriptor says: a blob that streams on stops at size+1 (T40).
-    const res = await this.get(repo, `blobs/${digest}`, { maxBytes: size })
+    const res = await this.get(repo, `blobs/${digest}`, { maxBytes: size, sink })
     if (res.status !== 200) throw statusError(`blob ${digest}`, res)
     if (res.digest !== digest) {
       throw new GateError(
@@ -132,13 +166,13 @@ export class RegistryClient {
       )
     }
     // The digest matched, so only the descriptor's size can be wrong: never a silent pass (T40).
-    if (res.body.length !== size) {
+    if (res.size !== size) {
       throw new GateError(
         'DIGEST_MISMATCH',
-        `blob ${digest} is ${res.body.length} bytes, not the ${size} its descriptor declares`,
+        `blob ${digest} is ${res.size} bytes, not the ${size} its descriptor declares`,
       )
     }
-    return res.body
+    return res
   }
 
   /**
@@ -241,20 +275,12 @@ export class RegistryClient {
     return { digest: res.digest, mediaType, bytes: res.body, json }
   }
 
-  private get(
-    repo: Repository,
-    path: string,
-    opts: { maxBytes: number; accept?: string },
-  ): Promise<HttpResponse> {
+  private get(repo: Repository, path: string, opts: RequestOptions): Promise<HttpResponse> {
     return this.getUrl(repo, `${this.baseUrl(repo)}/v2/${repo.repository}/${path}`, opts)
   }
 
   /** GET with the registry's auth: one token per scope, one retry after a 401 challenge (T51). */
-  private async getUrl(
-    repo: Repository,
-    url: string,
-    opts: { maxBytes: number; accept?: string },
-  ): Promise<HttpResponse> {
+  private async getUrl(repo: Repository, url: string, opts: RequestOptions): Promise<HttpResponse> {
     const scope = `repository:${repo.repository}:pull`
     const key = `${repo.registry}|${scope}`
     const request = async (authorization: string | undefined): Promise<HttpResponse> => {
@@ -264,6 +290,7 @@ export class RegistryClient {
           maxBytes: opts.maxBytes,
           ...(opts.accept !== undefined && { headers: { accept: opts.accept } }),
           ...(authorization !== undefined && { authorization }),
+          ...(opts.sink !== undefined && { sink: opts.sink }),
         })
       } catch (error) {
         throw networkError(`GET ${new URL(url).pathname}`, error)

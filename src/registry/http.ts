@@ -26,12 +26,19 @@ export interface HttpRequest {
   maxBytes: number
   /** Checks every redirect target before it is requested; throws to refuse it. */
   checkRedirect?: (url: URL) => void
+  /**
+   * Takes a 2xx body chunk by chunk instead of collecting it (`body` is then empty); asked for a
+   * fresh consumer on each attempt, so a retried request never feeds one twice.
+   */
+  sink?: () => (chunk: Uint8Array) => void
 }
 
 export interface HttpResponse {
   status: number
   headers: Headers
   body: Buffer
+  /** Bytes read, whether collected in `body` or given to the request's sink. */
+  size: number
   /** `sha256:<hex>` of the body, computed while it streamed in. */
   digest: string
   url: string
@@ -85,8 +92,9 @@ async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<Http
       continue
     }
     const limit = res.ok ? req.maxBytes : LIMITS.errorBodyBytes
-    const { body, digest } = await readBounded(res, limit, res.ok)
-    return { status: res.status, headers: res.headers, body, digest, url: url.toString() }
+    const write = res.ok ? req.sink?.() : undefined
+    const { body, size, digest } = await readBounded(res, limit, res.ok, write)
+    return { status: res.status, headers: res.headers, body, size, digest, url: url.toString() }
   }
   throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.redirects} redirects from ${origin}`)
 }
@@ -106,39 +114,50 @@ async function readBounded(
   res: Response,
   limit: number,
   failOnOverflow: boolean,
-): Promise<{ body: Buffer; digest: string }> {
+  write?: (chunk: Uint8Array) => void,
+): Promise<{ body: Buffer; size: number; digest: string }> {
   const declared = Number(res.headers.get('content-length') ?? NaN)
   const hash = crypto.createHash('sha256')
-  if (res.body === null) return { body: Buffer.alloc(0), digest: `sha256:${hash.digest('hex')}` }
+  if (res.body === null) {
+    return { body: Buffer.alloc(0), size: 0, digest: `sha256:${hash.digest('hex')}` }
+  }
   if (failOnOverflow && declared > limit) {
     await res.body.cancel()
     throw tooLarge(limit)
   }
   // One buffer of the declared size, grown only if more arrives (a compressed transfer): chunks
-  // and their concatenation would hold a large blob twice.
-  let body = Buffer.allocUnsafe(declared >= 0 && declared <= limit ? declared : 0)
+  // and their concatenation would hold a large blob twice. None at all when a sink takes them.
+  let body: Buffer = Buffer.allocUnsafe(
+    write === undefined && declared >= 0 && declared <= limit ? declared : 0,
+  )
   let total = 0
-  const reader = res.body.getReader()
+  // One 64 KiB buffer read into again and again: a large body leaves no trail of chunks to collect.
+  const reader = res.body.getReader({ mode: 'byob' })
+  let into = new Uint8Array(65536)
   for (;;) {
-    const { done, value: chunk } = await reader.read()
-    if (done) break
+    const { done, value: chunk } = await reader.read(into)
+    if (done || chunk === undefined) break
+    into = new Uint8Array(chunk.buffer)
     if (total + chunk.byteLength > limit) {
       await reader.cancel().catch(() => undefined)
       if (failOnOverflow) throw tooLarge(limit)
       break
     }
     hash.update(chunk)
-    if (total + chunk.byteLength > body.length) {
-      const grown = Buffer.allocUnsafe(
-        Math.min(limit, Math.max(2 * body.length, 65536, total + chunk.byteLength)),
-      )
-      body.copy(grown, 0, 0, total)
-      body = grown
+    if (write !== undefined) write(chunk)
+    else {
+      if (total + chunk.byteLength > body.length) body = grown(body, total, chunk.byteLength, limit)
+      body.set(chunk, total)
     }
-    body.set(chunk, total)
     total += chunk.byteLength
   }
-  return { body: body.subarray(0, total), digest: `sha256:${hash.digest('hex')}` }
+  return { body: body.subarray(0, total), size: total, digest: `sha256:${hash.digest('hex')}` }
+}
+
+function grown(body: Buffer, used: number, more: number, limit: number): Buffer {
+  const bigger = Buffer.allocUnsafe(Math.min(limit, Math.max(2 * body.length, 65536, used + more)))
+  body.copy(bigger, 0, 0, used)
+  return bigger
 }
 
 function tooLarge(limit: number): GateError {

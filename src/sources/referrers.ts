@@ -1,6 +1,6 @@
 import { Annotation, MediaType, digestTag, type Descriptor } from '../registry/index.js'
 import type { Evidence } from '../types.js'
-import { readBundleJson } from '../verify/bundle-json.js'
+import { BundleReader } from '../verify/bundle-json.js'
 import { JsonError } from '../verify/json.js'
 import { mapLimit } from '../util/concurrency.js'
 import { EvidenceBudget } from './budget.js'
@@ -53,7 +53,7 @@ async function readReferrer(
     if (!isBundleLayer(layer)) {
       return { ...evidence, error: 'a bundle referrer must have exactly one bundle layer' }
     }
-    const bundle = readBundle(await ctx.registry.blob(subject.repository, layer))
+    const bundle = await readBundle(ctx, subject, layer)
     return 'error' in bundle ? { ...evidence, error: bundle.error } : { ...evidence, ...bundle }
   } catch (error) {
     return { ...evidence, error: pieceFailure(error) }
@@ -72,16 +72,25 @@ function isBundleType(mediaType: unknown): boolean {
   return typeof mediaType === 'string' && mediaType.startsWith(MediaType.sigstoreBundlePrefix)
 }
 
-function readBundle(bytes: Buffer): { bundle: unknown } | { error: string } {
+// The layer streams into a bundle reader: a large one's payload is decoded on the way in.
+async function readBundle(
+  ctx: SourceContext,
+  subject: Subject,
+  layer: Descriptor,
+): Promise<{ bundle: unknown } | { error: string }> {
   try {
-    return { bundle: readBundleJson(bytes) }
+    const reader = (): BundleReader => new BundleReader(layer.size)
+    return { bundle: await ctx.registry.blobInto(subject.repository, layer, reader) }
   } catch (error) {
-    const repeated = error instanceof JsonError ? error.repeatedKey : undefined
+    if (!(error instanceof JsonError)) throw error
+    const repeated = error.repeatedKey
     return {
       error:
-        repeated === undefined
-          ? 'the bundle layer is not JSON'
-          : `the bundle layer repeats the key ${JSON.stringify(repeated.slice(0, 60))}`,
+        repeated !== undefined
+          ? `the bundle layer repeats the key ${JSON.stringify(repeated.slice(0, 60))}`
+          : error.message.startsWith('not JSON')
+            ? 'the bundle layer is not JSON'
+            : `the bundle layer cannot be read: ${error.message}`,
     }
   }
 }

@@ -9,6 +9,21 @@
 export interface Span {
   start: number
   end: number
+  /** The value's own members, for the member `ScanOptions.open` names. */
+  members?: Map<string, Span>
+}
+
+export interface ScanOptions {
+  /** The range to scan; the whole of `bytes` by default. */
+  start?: number
+  end?: number
+  /** A top-level member whose object value's members are reported too (one pass, not two). */
+  open?: string
+  /**
+   * A top-level member whose keys are not compared: the caller does not read it, or scans it
+   * again (with keys compared) before reading it. Its value is still validated.
+   */
+  uncompared?: string
 }
 
 /** Why bytes were refused: not JSON at all, or JSON that repeats a key in one object. */
@@ -35,12 +50,9 @@ const MAX_DEPTH = 512
  * last value and other parsers may keep the first, and two readings of one signature are the
  * CVE-2021-41190 class of bug at the JSON layer.
  */
-export function scanJson(
-  bytes: Uint8Array,
-  start = 0,
-  end = bytes.length,
-): Map<string, Span> | undefined {
-  const scanner = new Scanner(bytes, end)
+export function scanJson(bytes: Buffer, options: ScanOptions = {}): Map<string, Span> | undefined {
+  const { start = 0, end = bytes.length } = options
+  const scanner = new Scanner(bytes, end, options)
   let i = scanner.whitespace(start)
   const members = i < end && bytes[i] === 0x7b ? new Map<string, Span>() : undefined
   i = scanner.whitespace(scanner.value(i, 0, members))
@@ -49,9 +61,13 @@ export function scanJson(
 }
 
 class Scanner {
+  /** False while inside the `uncompared` member. */
+  private comparing = true
+
   constructor(
-    private readonly b: Uint8Array,
+    private readonly b: Buffer,
     private readonly end: number,
+    private readonly options: ScanOptions,
   ) {}
 
   /** The byte at `i`, or undefined past the end of the scanned range. */
@@ -97,25 +113,42 @@ class Scanner {
 
   private object(i: number, depth: number, members?: Map<string, Span>): number {
     if (depth > MAX_DEPTH) this.fail(i, `nesting deeper than ${MAX_DEPTH}`)
-    const keys = new Set<string>()
+    const keys = this.comparing ? new Set<string>() : undefined
     i = this.whitespace(i + 1)
     if (this.at(i) === 0x7d) return i + 1
     for (;;) {
       if (this.at(i) !== 0x22) this.fail(i, 'a key is not a string')
       const key = this.string(i)
-      const name = this.text(i, key.end, key.escaped)
-      if (keys.has(name)) throw new JsonError(`the key ${JSON.stringify(name)} repeats`, name)
-      keys.add(name)
+      const name = keys === undefined && members === undefined ? '' : this.text(i, key)
+      if (keys !== undefined) {
+        if (keys.has(name)) throw new JsonError(`the key ${JSON.stringify(name)} repeats`, name)
+        keys.add(name)
+      }
       i = this.whitespace(key.end)
       if (this.at(i) !== 0x3a) this.fail(i, 'a colon is missing')
       const valueStart = this.whitespace(i + 1)
-      const valueEnd = this.value(valueStart, depth)
-      members?.set(name, { start: valueStart, end: valueEnd })
+      const valueEnd =
+        members === undefined
+          ? this.value(valueStart, depth)
+          : this.member(name, valueStart, depth, members)
       i = this.whitespace(valueEnd)
       if (this.at(i) === 0x7d) return i + 1
       if (this.at(i) !== 0x2c) this.fail(i, 'a comma or } is missing')
       i = this.whitespace(i + 1)
     }
+  }
+
+  // A member whose span is reported; at the top level, opened or left uncompared as asked.
+  private member(name: string, start: number, depth: number, members: Map<string, Span>): number {
+    const top = depth === 1
+    const { open, uncompared } = this.options
+    const opened = top && name === open && this.at(start) === 0x7b
+    const own = opened ? new Map<string, Span>() : undefined
+    if (top && name === uncompared) this.comparing = false
+    const end = this.value(start, depth, own)
+    if (top) this.comparing = true
+    members.set(name, { start, end, ...(own !== undefined && { members: own }) })
+    return end
   }
 
   private array(i: number, depth: number): number {
@@ -130,15 +163,17 @@ class Scanner {
     }
   }
 
-  /** The string token at `i` (its opening quote): where it ends, and whether it has escapes. */
-  string(i: number): { end: number; escaped: boolean } {
+  /** The string token at `i` (its opening quote): where it ends, and how its text is decoded. */
+  string(i: number): { end: number; escaped: boolean; ascii: boolean } {
     const { b, end } = this
     let escaped = false
+    let ascii = true
     for (let j = i + 1; j < end; j++) {
       const c = b[j]!
-      if (c === 0x22) return { end: j + 1, escaped }
+      if (c === 0x22) return { end: j + 1, escaped, ascii }
       if (c < 0x20) this.fail(j, 'a control character in a string')
-      if (c === 0x5c) {
+      if (c >= 0x80) ascii = false
+      else if (c === 0x5c) {
         escaped = true
         const e = this.at(++j)
         if (e === 0x75) {
@@ -150,11 +185,10 @@ class Scanner {
     return this.fail(i, 'a string is not closed')
   }
 
-  private text(start: number, end: number, escaped: boolean): string {
-    const raw = Buffer.from(this.b.buffer, this.b.byteOffset + start, end - start)
-    return escaped
-      ? (JSON.parse(raw.toString('utf8')) as string)
-      : raw.toString('utf8', 1, end - start - 1)
+  // A key's text: plain ASCII is its bytes (latin1 is the cheapest decoding of those).
+  private text(start: number, token: { end: number; escaped: boolean; ascii: boolean }): string {
+    if (token.escaped) return JSON.parse(this.b.toString('utf8', start, token.end)) as string
+    return this.b.toString(token.ascii ? 'latin1' : 'utf8', start + 1, token.end - 1)
   }
 
   private literal(i: number, word: string): number {

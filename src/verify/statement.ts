@@ -1,6 +1,6 @@
 import { LIMITS } from '../limits.js'
 import type { Digest } from '../types.js'
-import { JsonError, scanJson, type Span } from './json.js'
+import { JsonError, scanJson, type ScanOptions, type Span } from './json.js'
 
 export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
 /** cosign v3 signs an image as a DSSE statement with this predicate type. */
@@ -47,7 +47,8 @@ export function readStatement(
       `the DSSE payload type is "${payloadType}", not ${INTOTO_PAYLOAD_TYPE}`,
     )
   }
-  const members = scanSigned(payload, 'DSSE payload')
+  // The predicate's keys are compared only if it is read: an SBOM has millions of them.
+  const members = scanSigned(payload, 'DSSE payload', { uncompared: 'predicate' })
   const member = (name: string): unknown => parseSpan(payload, members?.get(name))
   if (members === undefined || !STATEMENT_TYPES.has(member('_type') as string)) {
     throw new StatementError('the DSSE payload is not an in-toto statement')
@@ -70,7 +71,9 @@ export function readStatement(
       digests[alg] !== undefined ? [`${alg}:${digests[alg]}`] : [],
     ),
   )
-  const predicate = reads(predicateType) ? member('predicate') : undefined
+  const span = members.get('predicate')
+  const predicate =
+    span !== undefined && reads(predicateType) ? readPredicate(payload, span) : undefined
   return { predicateType, subjectDigests, subjects, predicate }
 }
 
@@ -78,9 +81,13 @@ export function readStatement(
  * Validates a signed JSON payload and returns its top-level members (undefined when it is not an
  * object). Security: a repeated key has two readings under one signature (catalog T29).
  */
-export function scanSigned(payload: Buffer, what: string): Map<string, Span> | undefined {
+export function scanSigned(
+  payload: Buffer,
+  what: string,
+  options?: ScanOptions,
+): Map<string, Span> | undefined {
   try {
-    return scanJson(payload)
+    return scanJson(payload, options)
   } catch (error) {
     if (error instanceof JsonError && error.repeatedKey !== undefined) {
       throw new StatementError(
@@ -89,6 +96,12 @@ export function scanSigned(payload: Buffer, what: string): Map<string, Span> | u
     }
     throw new StatementError(`the ${what} is not JSON`)
   }
+}
+
+// The predicate, its keys compared now that it is read (the statement's scan skipped them).
+function readPredicate(payload: Buffer, { start, end }: Span): unknown {
+  scanSigned(payload, 'DSSE payload', { start, end })
+  return parseSpan(payload, { start, end })
 }
 
 /** Parses one member that `scanSigned` found (and so validated); undefined when absent. */
