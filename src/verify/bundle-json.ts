@@ -49,6 +49,8 @@ export class BundleReader {
 
   write(chunk: Uint8Array): void {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    // A small bundle is only collected: nothing in it is worth finding while it streams.
+    if (this.size < LARGE_BUNDLE_BYTES) return this.keep(bytes, 0, bytes.length)
     let from = 0
     while (from < bytes.length) {
       if (this.decoding !== undefined) from = this.payload(bytes, from)
@@ -117,10 +119,9 @@ export class BundleReader {
     }
   }
 
-  // A value string of `dsseEnvelope.payload` at the top level, in a bundle large enough to matter.
+  // A value string of `dsseEnvelope.payload` at the top level, read for the first time.
   private atPayload(): boolean {
     return (
-      this.size >= LARGE_BUNDLE_BYTES &&
       this.payloadAt === undefined &&
       !this.expectKey &&
       this.stack.length === 2 &&
