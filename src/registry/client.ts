@@ -125,7 +125,8 @@ export class RegistryClient {
 
   /**
    * Streams a blob into a reader instead of holding its bytes (a large bundle), with the checks
-   * `blob` makes. The reader's result is returned only once the bytes hashed to the digest.
+   * `blob` makes. The reader's result is returned only once the bytes hashed to the digest; each
+   * chunk given to `write` is valid only during that call.
    */
   async blobInto<T>(
     repo: Repository,

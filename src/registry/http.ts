@@ -28,7 +28,8 @@ export interface HttpRequest {
   checkRedirect?: (url: URL) => void
   /**
    * Takes a 2xx body chunk by chunk instead of collecting it (`body` is then empty); asked for a
-   * fresh consumer on each attempt, so a retried request never feeds one twice.
+   * fresh consumer on each attempt, so a retried request never feeds one twice. A chunk's bytes
+   * are valid only during the call: the buffer is read into again.
    */
   sink?: () => (chunk: Uint8Array) => void
 }
