@@ -6,8 +6,9 @@
 // of bench/RESULTS.md. Everything is on 127.0.0.1, bounded, and stops by itself.
 //
 //   node .bench/build/index.js <project root> [--delay MS] [--startup-runs N] [--only a,b]
-//     [--profile] [--child other/child/index.js]
-//   (--only and --child print the figures but do not write bench/results.json or RESULTS.md)
+//     [--profile] [--child other/child/index.js] [--concurrency N]
+//   (--only, --child and --concurrency print the figures but do not write bench/results.json or
+//   RESULTS.md)
 //   (delay also from BENCH_DELAY_MS; default 50)
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -55,6 +56,7 @@ const { values, positionals } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean' },
     child: { type: 'string' },
+    concurrency: { type: 'string' },
   },
   allowPositionals: true,
 })
@@ -138,6 +140,8 @@ async function measure(proxy: DelayProxy, scenario: Scenario, rootPath: string):
       'certificate-identity': SAN,
       attestations: ATTESTATIONS,
       'require-signature': 'true',
+      // --concurrency: the gate's `concurrency` input for every scenario (default: the input's own).
+      ...(values.concurrency !== undefined && { concurrency: values.concurrency }),
       ...scenario.inputs,
     },
     ...(scenario.github && { githubApiUrl: proxy.url }),
@@ -465,7 +469,11 @@ async function bench(): Promise<number> {
     const report = render(measured, cpu, up, sbomBundleBytes, bareRss)
     process.stdout.write(`${report}\n`)
     // Only a full run of this tree's own child is recorded.
-    if (values.child === undefined && values.only === undefined) {
+    if (
+      values.child === undefined &&
+      values.only === undefined &&
+      values.concurrency === undefined
+    ) {
       fs.writeFileSync(
         path.join(root, 'bench', 'results.json'),
         `${JSON.stringify(results, null, 2)}\n`,
@@ -474,7 +482,7 @@ async function bench(): Promise<number> {
       say('bench: wrote bench/results.json and the generated part of bench/RESULTS.md')
     } else {
       say(
-        'bench: --child or --only given: bench/results.json and bench/RESULTS.md left as they were',
+        'bench: --child, --only or --concurrency given: bench/results.json and bench/RESULTS.md left as they were',
       )
     }
     return 0
