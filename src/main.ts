@@ -5,8 +5,8 @@ import {
   examineResolved,
   judgeEvidence,
   resolveImage,
-  type ExaminedImage,
   type Examiner,
+  type FailedImage,
 } from './examine.js'
 import {
   baseImages,
@@ -274,8 +274,8 @@ async function judge(ref: ImageRef, inputs: Inputs, examiner: Examiner): Promise
   return platforms === undefined ? result : withPlatforms(result, await platforms)
 }
 
-function errorResult({ evidence, error, ...image }: ExaminedImage): ImageResult {
-  return { ...image, verdict: 'error', evidence, findings: [], ...(error && { error }) }
+function errorResult({ evidence, error, ...image }: FailedImage): ImageResult {
+  return { ...image, verdict: 'error', evidence, findings: [], error }
 }
 
 /** Writes the result JSON into `dir`; returns its path. */

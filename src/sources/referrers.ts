@@ -1,6 +1,6 @@
 import { Annotation, MediaType, digestTag, type Descriptor } from '../registry/index.js'
 import type { Evidence } from '../types.js'
-import { BundleReader } from '../verify/bundle-json.js'
+import { BundleReader, PayloadNotPlainBase64 } from '../verify/bundle-json.js'
 import { JsonError } from '../verify/json.js'
 import { mapLimit } from '../util/concurrency.js'
 import { EvidenceBudget } from './budget.js'
@@ -86,11 +86,11 @@ async function readBundle(
     const repeated = error.repeatedKey
     return {
       error:
-        repeated !== undefined
-          ? `the bundle layer repeats the key ${JSON.stringify(repeated.slice(0, 60))}`
-          : error.message.startsWith('not JSON')
-            ? 'the bundle layer is not JSON'
-            : `the bundle layer cannot be read: ${error.message}`,
+        error instanceof PayloadNotPlainBase64
+          ? `the bundle layer cannot be read: ${error.message}`
+          : repeated !== undefined
+            ? `the bundle layer repeats the key ${JSON.stringify(repeated.slice(0, 60))}`
+            : 'the bundle layer is not JSON',
     }
   }
 }

@@ -206,6 +206,9 @@ const STEP = 64 * 1024
 const NOT_BASE64 = /[^A-Za-z0-9+/_-]/
 const NOT_PADDING = /[^=]/
 
+/** A large bundle whose DSSE payload is JSON but not plain base64: refused, not read another way. */
+export class PayloadNotPlainBase64 extends JsonError {}
+
 function notPlainBase64(): JsonError {
-  return new JsonError('the DSSE payload of a bundle over 1 MiB is not plain base64')
+  return new PayloadNotPlainBase64('the DSSE payload of a bundle over 1 MiB is not plain base64')
 }

@@ -127,7 +127,7 @@ function parseBundle(json: unknown): Bundle {
 }
 
 /**
- * `bundleFromJSON`, also for a bundle whose DSSE payload `readBundleJson` kept as decoded bytes:
+ * `bundleFromJSON`, also for a bundle whose DSSE payload `BundleReader` kept as decoded bytes:
  * the library validates the rest with a one-byte stand-in, and the bytes take its place, uncopied.
  */
 function withPayloadBytes(json: object): Bundle {

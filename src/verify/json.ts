@@ -121,7 +121,8 @@ class Scanner {
       const key = this.string(i)
       const name = keys === undefined && members === undefined ? '' : this.text(i, key)
       if (keys !== undefined) {
-        if (keys.has(name)) throw new JsonError(`the key ${JSON.stringify(name)} repeats`, name)
+        if (keys.has(name))
+          throw new JsonError(`the key ${JSON.stringify(name.slice(0, 60))} repeats`, name)
         keys.add(name)
       }
       i = this.whitespace(key.end)

@@ -10,20 +10,16 @@ const COSIGN_SIGNATURE_TYPE = 'cosign container image signature'
  */
 export function assertSimpleSigning(payload: Buffer, digest: Digest): void {
   // Security: two `docker-manifest-digest` keys would name two images under one signature (T29).
-  const critical = parseSpan(
-    payload,
-    scanSigned(payload, 'simple-signing payload')?.get('critical'),
-  )
-  const json = { critical } as {
-    critical?: { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } }
-  }
-  const type = json?.critical?.type
+  const members = scanSigned(payload, 'simple-signing payload')
+  const critical = parseSpan(payload, members?.get('critical')) as
+    { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } } | null | undefined
+  const type = critical?.type
   if (type !== COSIGN_SIGNATURE_TYPE) {
     throw new StatementError(
       `the simple-signing type is ${JSON.stringify(String(type)).slice(0, 80)}, not "${COSIGN_SIGNATURE_TYPE}"`,
     )
   }
-  const signed = json.critical?.image?.['docker-manifest-digest']
+  const signed = critical?.image?.['docker-manifest-digest']
   if (signed !== digest) {
     throw new StatementError(
       `the signature is for ${JSON.stringify(String(signed)).slice(0, 90)}, not ${digest}`,
