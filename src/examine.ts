@@ -2,7 +2,7 @@
 import { GateError, describe } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { classify } from './policy/classify.js'
-import { evaluate } from './policy/index.js'
+import { evaluate, type SubjectKind } from './policy/index.js'
 import { formatReference, type RegistryClient, type Repository } from './registry/index.js'
 import type { GithubApi } from './sources/github-api.js'
 import { collectEvidence, type Source } from './sources/index.js'
@@ -110,8 +110,9 @@ export function failure(what: string, error: unknown): { code: string; message: 
 export function judgeEvidence(
   evidence: CheckedEvidence[],
   inputs: Pick<Inputs, 'requirements'>,
+  subject: SubjectKind = 'image',
 ): Pick<ImageResult, 'verdict' | 'class' | 'findings'> {
-  const findings = evaluate(inputs.requirements, evidence)
+  const findings = evaluate(inputs.requirements, evidence, subject)
   const verdict = findings.some((f) => f.status === 'fail') ? 'fail' : 'pass'
   return { verdict, class: classify(evidence), findings }
 }

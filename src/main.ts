@@ -196,7 +196,7 @@ async function judgeFiles(
   })
   return examined.map(({ evidence, error, ...file }): ImageResult => {
     if (error !== undefined) return { ...file, verdict: 'error', evidence, findings: [], error }
-    const judged = judgeEvidence(evidence, { requirements: chosen.requirements })
+    const judged = judgeEvidence(evidence, { requirements: chosen.requirements }, 'file')
     const findings =
       'unmatched' in chosen ? [chosen.unmatched, ...judged.findings] : judged.findings
     const verdict = 'unmatched' in chosen ? 'fail' : judged.verdict

@@ -41,15 +41,26 @@ export function predicatesRead(requirements: Requirement[]): (predicateType: str
  * verified evidence of its kind and type, bound to the digest, signed by one of its identities,
  * whose predicate passes every rule of the requirement.
  */
-export function evaluate(requirements: Requirement[], evidence: CheckedEvidence[]): Finding[] {
-  return requirements.map((requirement) => evaluateOne(requirement, evidence))
+export function evaluate(
+  requirements: Requirement[],
+  evidence: CheckedEvidence[],
+  subject: SubjectKind = 'image',
+): Finding[] {
+  return requirements.map((requirement) => evaluateOne(requirement, evidence, subject))
 }
 
-function evaluateOne(requirement: Requirement, evidence: CheckedEvidence[]): Finding {
+/** What the evidence is about, as findings name it: a container image or a release file. */
+export type SubjectKind = 'image' | 'file'
+
+function evaluateOne(
+  requirement: Requirement,
+  evidence: CheckedEvidence[],
+  subject: SubjectKind,
+): Finding {
   const rules = requirement.rules ?? []
   const passing =
     rules.length > 0 ? `, whose predicate passes ${rules.map(describeRule).join(' and ')}` : ''
-  const expected = `${describeWanted(requirement)} signed by ${requirement.identities.map(describeIdentity).join(' or ')}${passing}`
+  const expected = `${describeWanted(requirement, subject)} signed by ${requirement.identities.map(describeIdentity).join(' or ')}${passing}`
   const context: RuleContext = { evidence, identities: requirement.identities }
   const judged = evidence
     .filter((e) => e.verified && fits(requirement, e))
@@ -77,7 +88,7 @@ function evaluateOne(requirement: Requirement, evidence: CheckedEvidence[]): Fin
     requirement: requirement.name,
     status,
     expected,
-    actual: describeAbsence(requirement, evidence),
+    actual: describeAbsence(requirement, evidence, subject),
   }
 }
 
@@ -96,8 +107,8 @@ function fits(requirement: Requirement, e: CheckedEvidence): boolean {
   )
 }
 
-function describeWanted(requirement: Requirement): string {
-  if (requirement.kind === 'signature') return 'a verified image signature'
+function describeWanted(requirement: Requirement, subject: SubjectKind): string {
+  if (requirement.kind === 'signature') return `a verified ${subject} signature`
   return `a verified attestation of type ${requirement.predicateTypes.join(' or ')}`
 }
 
@@ -117,7 +128,11 @@ function mismatches(requirement: Requirement, e: CheckedEvidence): string {
 }
 
 // "Nothing found" and "found, but not verified" read differently (security catalog rule 10).
-function describeAbsence(requirement: Requirement, evidence: CheckedEvidence[]): string {
+function describeAbsence(
+  requirement: Requirement,
+  evidence: CheckedEvidence[],
+  subject: SubjectKind,
+): string {
   if (evidence.length === 0) return 'no signatures or attestations were found for this digest'
   const parts: string[] = []
   const verified = evidence.filter((e) => e.verified)
@@ -143,7 +158,7 @@ function describeAbsence(requirement: Requirement, evidence: CheckedEvidence[]):
   if (unsigned.length > 0) parts.push(`${unsigned.length} unsigned or unreadable piece(s)`)
   const kind =
     requirement.kind === 'signature'
-      ? 'no verified image signature'
+      ? `no verified ${subject} signature`
       : 'no verified attestation of that type'
   return `${kind}; present: ${parts.join('; ')}`
 }

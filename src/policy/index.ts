@@ -1,4 +1,4 @@
-export { evaluate, predicatesRead, type Requirement } from './evaluate.js'
+export { evaluate, predicatesRead, type Requirement, type SubjectKind } from './evaluate.js'
 export { predicateTypesFor, PREDICATE_ALIASES } from './predicate-types.js'
 export { loadPolicy, loadPolicyFile } from './load.js'
 export type { CompiledPolicy } from './compile.js'
