@@ -38,7 +38,11 @@ export const LIMITS = {
   tlogEntriesPerBundle: 32,
   timestampsPerBundle: 32,
   subjectsPerStatement: 1024,
+  /** Digests one statement subject may list (sigstore-go's cap, GHSA-cq38; catalog T14). */
+  digestsPerSubject: 32,
   certificatesPerChain: 10,
+  /** Nesting of a bundle or signed payload: no signed document we read needs more; bounds the stack. */
+  jsonDepth: 512,
   /** Redirects followed per request. */
   redirects: 10,
   /** Transient retries (429, 5xx, network) for idempotent requests, and the longest wait honoured. */

@@ -42,8 +42,6 @@ export interface ExaminedFile {
   error?: { code: string; message: string }
 }
 
-// Files hashed at once.
-const FILE_CONCURRENCY = 4
 // A message signature is verified over the bytes, which must then fit in memory.
 const MAX_SIGNED_FILE_BYTES = 1024 * 1024 * 1024
 
@@ -58,7 +56,7 @@ export async function examineFiles(
   bundles: readonly string[],
   examiner: FileExaminer,
 ): Promise<ExaminedFile[]> {
-  const hashed = await mapLimit([...files], FILE_CONCURRENCY, async (file) => {
+  const hashed = await mapLimit([...files], examiner.concurrency, async (file) => {
     try {
       return { file, ...(await fileDigests(file)) }
     } catch (error) {
@@ -90,7 +88,7 @@ export async function examineFiles(
     hashed.flatMap((h) => ('sha256' in h ? [[h.file, [h.sha256, h.sha512]] as const] : [])),
   )
 
-  return mapLimit(hashed, FILE_CONCURRENCY, async (h): Promise<ExaminedFile> => {
+  return mapLimit(hashed, examiner.concurrency, async (h): Promise<ExaminedFile> => {
     if (!('sha256' in h)) {
       return {
         reference: h.file,

@@ -4,6 +4,7 @@
 // anything and says where each top-level member's value lies, so callers parse only what they
 // read. No maintained npm library validates bytes, refuses repeated keys and reports member spans
 // in one pass, hence this file.
+import { LIMITS } from '../limits.js'
 
 /** Where a member's value lies in the scanned bytes: `[start, end)`. */
 export interface Span {
@@ -36,9 +37,6 @@ export class JsonError extends Error {
     super(message)
   }
 }
-
-/** Nesting deeper than this is refused: no signed document we read needs it, and it bounds the stack. */
-const MAX_DEPTH = 512
 
 /**
  * Validates `bytes[start, end)` as exactly one JSON value with optional whitespace around it, and
@@ -112,7 +110,7 @@ class Scanner {
   }
 
   private object(i: number, depth: number, members?: Map<string, Span>): number {
-    if (depth > MAX_DEPTH) this.fail(i, `nesting deeper than ${MAX_DEPTH}`)
+    if (depth > LIMITS.jsonDepth) this.fail(i, `nesting deeper than ${LIMITS.jsonDepth}`)
     const keys = this.comparing ? new Set<string>() : undefined
     i = this.whitespace(i + 1)
     if (this.at(i) === 0x7d) return i + 1
@@ -153,7 +151,7 @@ class Scanner {
   }
 
   private array(i: number, depth: number): number {
-    if (depth > MAX_DEPTH) this.fail(i, `nesting deeper than ${MAX_DEPTH}`)
+    if (depth > LIMITS.jsonDepth) this.fail(i, `nesting deeper than ${LIMITS.jsonDepth}`)
     i = this.whitespace(i + 1)
     if (this.at(i) === 0x5d) return i + 1
     for (;;) {

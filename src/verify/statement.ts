@@ -8,8 +8,6 @@ export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1'
 
 // Subject digests we can bind: images are named by sha256; files (npm packages) may be sha512 only.
 const SUBJECT_ALGORITHMS = ['sha256', 'sha512'] as const
-// Digests one subject may list (sigstore-go's cap, GHSA-cq38; catalog T14).
-const DIGESTS_PER_SUBJECT = 32
 
 // in-toto Statement v0.1 and v1 (in-toto/attestation spec/v1/statement.md).
 const STATEMENT_TYPES = new Set([
@@ -117,8 +115,10 @@ function digestSet(entry: unknown): Record<string, string> {
     throw new StatementError('a statement subject has no digest')
   }
   const entries = Object.entries(digest)
-  if (entries.length > DIGESTS_PER_SUBJECT) {
-    throw new StatementError(`a statement subject has more than ${DIGESTS_PER_SUBJECT} digests`)
+  if (entries.length > LIMITS.digestsPerSubject) {
+    throw new StatementError(
+      `a statement subject has more than ${LIMITS.digestsPerSubject} digests`,
+    )
   }
   if (entries.some(([, value]) => typeof value !== 'string')) {
     throw new StatementError('a statement subject has a digest that is not a string')
