@@ -1,0 +1,79 @@
+// A referrer bundle over 1 MiB on the real registry: its DSSE payload is decoded as it streams in
+// (BundleReader), the piece verifies as any other, and a rule that reads the predicate still gets
+// all of it.
+import { exitCode } from '../../src/report/result.js'
+import { runGate, writeTrustedRoot } from '../helpers/gate.js'
+import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { attestImage } from '../helpers/publish.js'
+import { pushImage, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { writePolicy } from '../policy/fixtures.js'
+
+const SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
+const identity = githubIdentity({
+  repo: 'acme/app',
+  workflowPath: '.github/workflows/release.yml',
+  ref: 'refs/tags/v1.0.0',
+})
+const CYCLONEDX = 'https://cyclonedx.org/bom'
+
+let host: string
+let ss: MiniSigstore
+let root: string
+let ref: string
+
+beforeAll(async () => {
+  host = sharedRegistry()
+  ss = await createMiniSigstore()
+  root = writeTrustedRoot(ss)
+  const repo = uniqueRepo('large-bundle')
+  const image = await pushImage(host, repo, 'v1', { text: 'large\n' })
+  const components = Array.from({ length: 20_000 }, (_, n) => ({
+    type: 'library',
+    name: `package-${n}`,
+    version: `1.${n}.0`,
+    purl: `pkg:npm/package-${n}@1.${n}.0`,
+  }))
+  const bom = { bomFormat: 'CycloneDX', specVersion: '1.5', components }
+  const bundle = await attestImage(ss, host, repo, image.digest, CYCLONEDX, bom, { identity })
+  expect(JSON.stringify(bundle).length).toBeGreaterThan(1024 * 1024)
+  ref = `${host}/${repo}:v1`
+}, 60_000)
+
+test('a bundle over 1 MiB streamed from the registry verifies and satisfies the requirement', async () => {
+  const result = await runGate(host, {
+    image: ref,
+    'trusted-root': root,
+    'certificate-identity': SAN,
+    attestations: 'cyclonedx',
+    sources: 'referrers',
+  })
+  expect(exitCode(result)).toBe(0)
+  const evidence = result.images[0]!.evidence
+  expect(evidence).toEqual([
+    expect.objectContaining({ verified: true, predicateType: CYCLONEDX, kind: 'attestation' }),
+  ])
+  // No rule reads it: the predicate was validated but never parsed.
+  expect(evidence[0]!.predicate).toBeUndefined()
+})
+
+test('a rule on the large predicate reads all of it, passing and failing on its contents', async () => {
+  const policy = (min: number) =>
+    writePolicy(
+      `version: 1\nattestations: [{ type: cyclonedx, identities: [{ san: '${SAN}' }], rules: { sbom: { minComponents: ${min} } } }]\n`,
+    )
+  const enough = await runGate(host, {
+    image: ref,
+    'trusted-root': root,
+    policy: policy(20_000),
+    sources: 'referrers',
+  })
+  expect(exitCode(enough)).toBe(0)
+  const tooMany = await runGate(host, {
+    image: ref,
+    'trusted-root': root,
+    policy: policy(20_001),
+    sources: 'referrers',
+  })
+  expect(exitCode(tooMany)).toBe(1)
+  expect(tooMany.images[0]!.findings[0]!.actual).toMatch(/20000/)
+})
