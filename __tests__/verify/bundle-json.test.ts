@@ -91,6 +91,14 @@ describe('readBundleJson', () => {
     }
   })
 
+  test('a large stream of brackets is refused at the nesting limit, not stacked up', () => {
+    const reader = new BundleReader(64 * 1024 * 1024)
+    const brackets = Buffer.alloc(64 * 1024, '[')
+    expect(() => {
+      for (let n = 0; n < 1024; n++) reader.write(brackets)
+    }).toThrow(/nesting deeper than 512/)
+  })
+
   test('the payload is found only at dsseEnvelope.payload, whatever else is named so', () => {
     const parsed = JSON.parse(bundleText) as Record<string, unknown>
     const decoy = { payload: 'QUJD', x: { dsseEnvelope: { payload: 'QUJD' } } }

@@ -1,3 +1,4 @@
+import { LIMITS } from '../limits.js'
 import { JsonError, scanJson } from './json.js'
 
 /** From this size on, a bundle's DSSE payload is decoded as it streams in, never kept as text. */
@@ -99,6 +100,10 @@ export class BundleReader {
         this.stringIsKey = this.expectKey
         this.key = this.expectKey ? [] : undefined
       } else if (c === OPEN_OBJECT || c === 0x5b) {
+        // Bounded as the full scan is: a registry could otherwise grow this stack with its bytes.
+        if (this.stack.length >= LIMITS.jsonDepth) {
+          throw new JsonError(`not JSON: nesting deeper than ${LIMITS.jsonDepth}`)
+        }
         this.stack.push(c)
         this.keys[this.stack.length] = undefined
         this.expectKey = c === OPEN_OBJECT
