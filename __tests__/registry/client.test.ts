@@ -184,6 +184,21 @@ describe('blobInto', () => {
     expect(ended).toBe(false)
   })
 
+  test('a reader that refuses the bytes ends the read at once: its error, no retry', async () => {
+    const r = await registry()
+    const blob = r.putBlob('z'.repeat(100_000), 'application/octet-stream')
+    const { client } = clientFor([r.host])
+    const refusal = new Error('not what was expected')
+    const reader = () => ({
+      write: () => {
+        throw refusal
+      },
+      end: () => undefined,
+    })
+    await expect(client.blobInto(repo(r), blob, reader)).rejects.toBe(refusal)
+    expect(r.requests.filter((q) => q.url.includes('/blobs/'))).toHaveLength(1)
+  })
+
   test('a retry after a body cut short starts a fresh reader', async () => {
     const r = await registry()
     const blob = r.putBlob('y'.repeat(100_000), 'application/octet-stream')

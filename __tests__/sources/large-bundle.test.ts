@@ -4,7 +4,7 @@
 import { exitCode } from '../../src/report/result.js'
 import { runGate, writeTrustedRoot } from '../helpers/gate.js'
 import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
-import { attestImage } from '../helpers/publish.js'
+import { attachBundle, attestImage } from '../helpers/publish.js'
 import { pushImage, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
 import { writePolicy } from '../policy/fixtures.js'
 
@@ -20,6 +20,7 @@ let host: string
 let ss: MiniSigstore
 let root: string
 let ref: string
+let oddRef: string
 
 beforeAll(async () => {
   host = sharedRegistry()
@@ -37,6 +38,19 @@ beforeAll(async () => {
   const bundle = await attestImage(ss, host, repo, image.digest, CYCLONEDX, bom, { identity })
   expect(JSON.stringify(bundle).length).toBeGreaterThan(1024 * 1024)
   ref = `${host}/${repo}:v1`
+  // The same bundle with a space inside its payload: JSON.parse and Buffer's decoder would skip it.
+  const oddRepo = uniqueRepo('large-bundle-odd')
+  const odd = await pushImage(host, oddRepo, 'v1', { text: 'large\n' })
+  const envelope = (bundle as { dsseEnvelope: { payload: string } }).dsseEnvelope
+  const spaced = `${envelope.payload.slice(0, 8)} ${envelope.payload.slice(8)}`
+  await attachBundle(
+    host,
+    oddRepo,
+    odd.digest,
+    { ...bundle, dsseEnvelope: { ...envelope, payload: spaced } },
+    CYCLONEDX,
+  )
+  oddRef = `${host}/${oddRepo}:v1`
 }, 60_000)
 
 test('a bundle over 1 MiB streamed from the registry verifies and satisfies the requirement', async () => {
@@ -76,4 +90,22 @@ test('a rule on the large predicate reads all of it, passing and failing on its 
   })
   expect(exitCode(tooMany)).toBe(1)
   expect(tooMany.images[0]!.findings[0]!.actual).toMatch(/20000/)
+})
+
+test('a large bundle whose payload is not plain base64 fails, saying so', async () => {
+  const result = await runGate(host, {
+    image: oddRef,
+    'trusted-root': root,
+    'certificate-identity': SAN,
+    attestations: 'cyclonedx',
+    sources: 'referrers',
+  })
+  expect(exitCode(result)).toBe(1)
+  expect(result.images[0]!.evidence).toEqual([
+    expect.objectContaining({
+      verified: false,
+      error:
+        'the bundle layer cannot be read: the DSSE payload of a bundle over 1 MiB is not plain base64',
+    }),
+  ])
 })

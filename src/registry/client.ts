@@ -4,7 +4,13 @@ import { GateError } from '../errors.js'
 import { LIMITS } from '../limits.js'
 import type { Digest, ImageRef } from '../types.js'
 import { basicAuthorization, fetchToken, parseChallenge, type Credentials } from './auth.js'
-import { httpRequest, networkError, type HttpContext, type HttpResponse } from './http.js'
+import {
+  RefusedBody,
+  httpRequest,
+  networkError,
+  type HttpContext,
+  type HttpResponse,
+} from './http.js'
 import { MANIFEST_ACCEPT, MediaType } from './media-types.js'
 import { TAG_RE, apiHost, digestTag, isDigest } from './reference.js'
 
@@ -294,6 +300,8 @@ export class RegistryClient {
           ...(opts.sink !== undefined && { sink: opts.sink }),
         })
       } catch (error) {
+        // The reader's own refusal is its caller's to judge, not a network failure.
+        if (error instanceof RefusedBody) throw error.reason
         throw networkError(`GET ${new URL(url).pathname}`, error)
       }
     }

@@ -145,14 +145,30 @@ async function readBounded(
       break
     }
     hash.update(chunk)
-    if (write !== undefined) write(chunk)
-    else {
+    if (write !== undefined) {
+      try {
+        write(chunk)
+      } catch (error) {
+        await reader.cancel().catch(() => undefined)
+        throw new RefusedBody(error)
+      }
+    } else {
       if (total + chunk.byteLength > body.length) body = grown(body, total, chunk.byteLength, limit)
       body.set(chunk, total)
     }
     total += chunk.byteLength
   }
   return { body: body.subarray(0, total), size: total, digest: `sha256:${hash.digest('hex')}` }
+}
+
+/**
+ * What a request's sink threw while reading the body, carried out unchanged (`reason`): final,
+ * since asking again would only fetch the same refused bytes.
+ */
+export class RefusedBody extends Error {
+  constructor(readonly reason: unknown) {
+    super('the body was refused by its reader')
+  }
 }
 
 function grown(body: Buffer, used: number, more: number, limit: number): Buffer {
@@ -166,7 +182,9 @@ function tooLarge(limit: number): GateError {
 }
 
 function isTransient(error: unknown, ctx: HttpContext): boolean {
-  if (ctx.deadline.aborted || error instanceof GateError) return false
+  if (ctx.deadline.aborted || error instanceof GateError || error instanceof RefusedBody) {
+    return false
+  }
   return true
 }
 
