@@ -1,9 +1,10 @@
 import { X509Certificate } from '@sigstore/core'
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle'
-import { Verifier, toSignedEntity, type TrustMaterial } from '@sigstore/verify'
+import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify'
 import { LIMITS } from '../limits.js'
 import type { SignerSummary } from '../types.js'
 import { certificateProblem, signerSummary } from './certificate.js'
+import { DsseContent } from './dsse-content.js'
 import { instanceOf, materialFor, thresholdsFor, type Instance, type Trust } from './trust.js'
 
 // The library's media-type check is a loose prefix regexp; we accept exactly these (formats.md §f).
@@ -61,7 +62,7 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
   const verifier = new Verifier(material, thresholdsFor(instance))
   let signer
   try {
-    signer = verifier.verify(toSignedEntity(bundle, artifact))
+    signer = verifier.verify(signedEntity(bundle, artifact))
   } catch (error) {
     throw new BundleError(sigstoreReason(error))
   }
@@ -83,6 +84,14 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
           }
         : { message: true },
   }
+}
+
+// The library's entity, but with a DSSE content that does not copy the payload (dsse-content.ts).
+function signedEntity(bundle: Bundle, artifact: Buffer | undefined): SignedEntity {
+  const entity = toSignedEntity(bundle, artifact)
+  return bundle.content.$case === 'dsseEnvelope'
+    ? { ...entity, signature: new DsseContent(bundle.content.dsseEnvelope) }
+    : entity
 }
 
 function parseBundle(json: unknown): Bundle {
