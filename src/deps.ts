@@ -26,18 +26,46 @@ export function liveDeps(maskSecret: (secret: string) => void): Deps {
   }
 }
 
-// TUF is loaded only when no trusted-root is given, to keep start-up lean. forceCache: a cached
-// timestamp that has not expired is used without a request (TUF's freshness window), so a warm
-// run makes none; anything missing, expired or corrupt is refreshed from the mirror.
+// TUF is loaded only when no trusted-root is given, to keep start-up lean.
 async function loadPublicGood(): Promise<TrustedRoot> {
-  const { getTrustedRoot } = await import('@sigstore/tuf')
-  return getTrustedRoot({ cachePath: path.join(cacheDir(), 'tuf'), forceCache: true })
+  return trustedRootFromTuf({ cachePath: path.join(cacheDir(), 'tuf') })
 }
 
 // Called only when a bundle's certificate was issued by GitHub's instance (verify/trustFor).
 async function loadGithubRoot(): Promise<TrustedRoot> {
-  const { getTrustedRoot } = await import('@sigstore/tuf')
-  return getTrustedRoot({ ...(await githubTufOptions(cacheDir())), forceCache: true })
+  return trustedRootFromTuf(await githubTufOptions(cacheDir()))
+}
+
+/**
+ * A trusted root through TUF (the public-good mirror unless `mirrorURL` says otherwise), cached
+ * under `cachePath`. A warm cache (its timestamp has not expired) is used without a request; a
+ * cold, expired or corrupt one is refreshed from the mirror through the whole TUF workflow.
+ */
+export async function trustedRootFromTuf(options: {
+  cachePath: string
+  mirrorURL?: string
+  rootPath?: string
+}): Promise<TrustedRoot> {
+  const { getTrustedRoot, DEFAULT_MIRROR_URL } = await import('@sigstore/tuf')
+  const mirror = options.mirrorURL ?? DEFAULT_MIRROR_URL
+  // Security: tuf-js's forceCache also skips the check for a newer root.json (TUF 5.3) when it
+  // does go to the mirror, so it is asked for only when the cache is warm and none is needed.
+  const forceCache = await hasUnexpiredTimestamp(options.cachePath, mirror)
+  return getTrustedRoot({ ...options, mirrorURL: mirror, forceCache })
+}
+
+// The cache layout is @sigstore/tuf's (client.ts: one directory per mirror). The file is only
+// read to choose the mode: tuf-js verifies it, and refreshes in full if it does not verify.
+async function hasUnexpiredTimestamp(cachePath: string, mirrorURL: string): Promise<boolean> {
+  try {
+    const url = new URL(mirrorURL)
+    const repo = encodeURIComponent(url.host + url.pathname.replace(/\/$/, ''))
+    const text = await fs.readFile(path.join(cachePath, repo, 'timestamp.json'), 'utf8')
+    const expires = (JSON.parse(text) as { signed?: { expires?: unknown } }).signed?.expires
+    return typeof expires === 'string' && Date.parse(expires) > Date.now()
+  } catch {
+    return false
+  }
 }
 
 /**
