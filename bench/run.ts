@@ -38,6 +38,7 @@ import {
 } from './evidence.js'
 import { startFakeApi } from './github-api.js'
 import { kindOf, startProxy, waves, type DelayProxy, type Phase } from './proxy.js'
+import { measureTuf, renderTuf } from './tuf.js'
 
 const SCENARIOS = ['one-image', 'all-sources', 'twenty-images', 'multi-arch', 'big-sbom'] as const
 type ScenarioName = (typeof SCENARIOS)[number]
@@ -444,6 +445,8 @@ async function bench(): Promise<number> {
 
     say('bench: start-up of node dist/index.js')
     const up = await startup(proxy, one, rootPath)
+    say('bench: trusted root through TUF, cold then warm')
+    const tuf = await measureTuf(ss.trustedRootJSON, work)
     if (proxy.stray() > 0)
       say(`bench: warning: ${proxy.stray()} request(s) reached the proxy outside a phase`)
 
@@ -466,7 +469,7 @@ async function bench(): Promise<number> {
       verifyCpuRatio: round(cpu.oursUs / cpu.bareUs, 3),
       startupMs: round(up.medianMs, 1),
     }
-    const report = render(measured, cpu, up, sbomBundleBytes, bareRss)
+    const report = render(measured, cpu, up, tuf, sbomBundleBytes, bareRss)
     process.stdout.write(`${report}\n`)
     // Only a full run of this tree's own child is recorded.
     if (
@@ -497,6 +500,7 @@ function render(
   measured: Measured[],
   cpu: CpuReport,
   up: Startup,
+  tuf: Parameters<typeof renderTuf>[0],
   sbomBundleBytes: number,
   bareRss: BareRssReport | undefined,
 ): string {
@@ -588,6 +592,8 @@ function render(
     `Verification CPU per bundle (${cpu.bundles} one-image bundles × ${cpu.rounds} rounds after ${CPU_WARMUP_ROUNDS} warm-up rounds, process.cpuUsage): checkEvidence ${perBundle(cpu.oursUs)} ms, product path (trustFor + checkEvidence) ${perBundle(cpu.oursPathUs)} ms, bare @sigstore/verify ${perBundle(cpu.bareUs)} ms. **Ratio ${cpuRatio.toFixed(3)}** (path: ${(cpu.oursPathUs / cpu.bareUs).toFixed(3)}); target ≤ 1.3: ${cpuRatio <= 1.3 ? 'met' : 'NOT met'}.`,
     '',
     `Start-up, spawn of \`node dist/index.js\` to its first request at the proxy: **median ${up.medianMs.toFixed(0)} ms** (${up.samplesMs.map((x) => x.toFixed(0)).join(', ')}; exit codes ${up.exitCodes.join(', ')}); target < 300 ms: ${up.medianMs < 300 ? 'met' : 'NOT met'}. Bare \`node -e "fetch(…)"\` for comparison: median ${up.baselineMedianMs.toFixed(0)} ms (${up.baselineSamplesMs.map((x) => x.toFixed(0)).join(', ')}). dist/index.js built ${up.distBuilt}; newest file in src/ ${up.srcNewest}.`,
+    '',
+    renderTuf(tuf),
     '',
     'Request chains (wave. requests in it; `(404)` = answered 404):',
     '',
