@@ -267,7 +267,11 @@ async function judge(ref: ImageRef, inputs: Inputs, examiner: Examiner): Promise
       ? examinePlatforms(ref, resolved, inputs.platforms, inputs, examiner)
       : undefined
   const { evidence, error, ...image } = await examineResolved(ref, resolved, examiner)
-  if (error !== undefined) return errorResult({ ...image, evidence, error })
+  if (error !== undefined) {
+    // The platforms' requests end before the verdict does: no work outlives the run.
+    await platforms
+    return errorResult({ ...image, evidence, error })
+  }
   const { verdict, class: evidenceClass, findings } = judgeEvidence(evidence, inputs)
   // Keys in result-JSON order: verdict and class before the long evidence list.
   const result: ImageResult = { ...image, verdict, class: evidenceClass, evidence, findings }

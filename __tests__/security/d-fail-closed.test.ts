@@ -17,7 +17,7 @@ import { run } from '../../src/main.js'
 import { exitCode } from '../../src/report/result.js'
 import type { GateResult } from '../../src/types.js'
 import { runActionInProcess, type ActionRun } from '../helpers/action.js'
-import { startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js'
+import { OCI_INDEX, startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js'
 import { testDeps, writeTrustedRoot } from '../helpers/gate.js'
 import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
 import { cosignSign } from '../helpers/publish.js'
@@ -29,6 +29,7 @@ import {
   gate as runGate,
   only,
   putImage,
+  requestsTo,
   signatureBundle,
   signedImage,
 } from './cdef-harness.js'
@@ -435,5 +436,42 @@ describe('T58 nothing is cached by tag', () => {
       'certificate-identity': APP_SAN.replace('acme/app', 'acme/other'),
     })
     expectNothingAccepted(other, 1)
+  })
+})
+
+describe('an index whose own evidence cannot be read', () => {
+  test('is an error, reported only once its platforms are done: nothing runs on after the verdict', async () => {
+    const r = await registry()
+    const platform = putImage(r, 'amd64', 'platform')
+    const index = r.putManifest(
+      {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests: [{ ...platform, platform: { os: 'linux', architecture: 'amd64' } }],
+      },
+      'v1',
+      OCI_INDEX,
+    )
+    let platformRequestsInFlight = 0
+    r.override(async (req, res) => {
+      const url = req.url ?? ''
+      if (url.endsWith(`/referrers/${index.digest}`)) {
+        res.writeHead(500).end()
+        return true
+      }
+      if (url.includes(platform.digest.slice('sha256:'.length))) {
+        // The platform's own reads outlast the index's failure (its retries included).
+        platformRequestsInFlight += 1
+        await new Promise((resolve) => setTimeout(resolve, 1500))
+        platformRequestsInFlight -= 1
+      }
+      return false
+    })
+    const result = await gate(r, `${r.host}/app:v1`, { platforms: 'all' })
+    expect(only(result).verdict).toBe('error')
+    expect(
+      requestsTo(r, new RegExp(platform.digest.slice('sha256:'.length))).length,
+    ).toBeGreaterThan(0)
+    expect(platformRequestsInFlight).toBe(0)
   })
 })
