@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { TrustedRoot } from '@sigstore/protobuf-specs'
+import { LIMITS } from './limits.js'
 import type { Deps } from './main.js'
 
 /** GitHub's own Sigstore TUF repository (its trusted_root.json names fulcio.githubapp.com). */
@@ -99,5 +100,5 @@ async function runCredentialHelper(helper: string, serverUrl: string): Promise<s
     ignoreReturnCode: true,
   })
   // A helper that knows no credentials for the server exits non-zero: treat as anonymous.
-  return exitCode === 0 ? stdout.slice(0, 64 * 1024) : ''
+  return exitCode === 0 ? stdout.slice(0, LIMITS.credentialHelperOutputChars) : ''
 }

@@ -60,6 +60,13 @@ export const LIMITS = {
   policyFileBytes: MiB,
   /** YAML aliases expanded in the policy file: a few repeat a list, many are a "billion laughs". */
   policyYamlAliases: 16,
+  /** A Dockerfile (the largest real ones are a few dozen KiB), and FROM lines in all of a run's. */
+  dockerfileBytes: MiB,
+  dockerfileFromLines: 256,
+  /** A release file verified by a message signature is hashed over its bytes in memory. */
+  signedFileBytes: 1024 * MiB,
+  /** What a docker credential helper prints: a JSON object with a user name and a secret. */
+  credentialHelperOutputChars: 64 * 1024,
   /** Job summary size; the rest is cut with a note. */
   summaryBytes: 512 * 1024,
 } as const

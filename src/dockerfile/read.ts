@@ -1,6 +1,6 @@
 // Reads the Dockerfiles the `dockerfile` input names, once, when the inputs are parsed.
 import { InputError, describe } from '../errors.js'
-import { MiB } from '../limits.js'
+import { LIMITS } from '../limits.js'
 import { expandPaths, readLimited, utf8 } from '../files/paths.js'
 import { parseDockerfile, type FromLine, type ParseOptions } from './parse.js'
 
@@ -10,11 +10,6 @@ export interface ParsedDockerfile {
   path: string
   froms: FromLine[]
 }
-
-/** A Dockerfile larger than this is refused (the largest real ones are a few dozen KiB). */
-const MAX_DOCKERFILE_BYTES = MiB
-/** FROM lines in all the Dockerfiles of one run. */
-const MAX_FROM_LINES = 256
 
 /**
  * Reads and parses every Dockerfile `patterns` name (paths, globs, or a directory holding a
@@ -28,7 +23,7 @@ export function readDockerfiles(
   const parsed = expandPaths(patterns, 'dockerfile', { directoryFile: 'Dockerfile' }).map(
     (file) => {
       try {
-        const text = utf8(readLimited(file, MAX_DOCKERFILE_BYTES), file)
+        const text = utf8(readLimited(file, LIMITS.dockerfileBytes), file)
         return { path: file, froms: parseDockerfile(text, options) }
       } catch (error) {
         throw new InputError(
@@ -40,9 +35,9 @@ export function readDockerfiles(
   )
   // Each FROM may be a registry round trip: a pull request cannot make the gate do thousands.
   const froms = parsed.reduce((n, d) => n + d.froms.length, 0)
-  if (froms > MAX_FROM_LINES) {
+  if (froms > LIMITS.dockerfileFromLines) {
     throw new InputError(
-      `The \`dockerfile\` input's files have ${froms} FROM lines; at most ${MAX_FROM_LINES} are checked in one run.`,
+      `The \`dockerfile\` input's files have ${froms} FROM lines; at most ${LIMITS.dockerfileFromLines} are checked in one run.`,
     )
   }
   return parsed

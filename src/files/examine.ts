@@ -42,9 +42,6 @@ export interface ExaminedFile {
   error?: { code: string; message: string }
 }
 
-// A message signature is verified over the bytes, which must then fit in memory.
-const MAX_SIGNED_FILE_BYTES = 1024 * 1024 * 1024
-
 /**
  * Examines every file. `bundles` (the `bundle` input) and the `*.intoto.jsonl` files beside a
  * release file are shared: each piece goes to the files whose digest it names, and a piece that
@@ -152,8 +149,8 @@ async function githubEvidence(sha256: string, examiner: FileExaminer): Promise<E
 async function bind(file: string, subject: FileSubject, found: Evidence[]): Promise<BoundFile> {
   const digests = { sha256: subject.sha256, sha512: subject.sha512 }
   if (!found.some((e) => isMessageSignature(e.bundle))) return digests
-  if (subject.size > MAX_SIGNED_FILE_BYTES) {
-    return { ...digests, bytesProblem: `the file is larger than ${MAX_SIGNED_FILE_BYTES} bytes` }
+  if (subject.size > LIMITS.signedFileBytes) {
+    return { ...digests, bytesProblem: `the file is larger than ${LIMITS.signedFileBytes} bytes` }
   }
   const bytes = await fs.readFile(file)
   if (`sha256:${createHash('sha256').update(bytes).digest('hex')}` !== subject.sha256) {
