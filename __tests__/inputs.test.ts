@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import YAML from 'yaml'
+import { INPUT_FLAGS } from '../src/cli.js'
 import { InputError } from '../src/errors.js'
 import { GITHUB_ACTIONS_ISSUER, parseInputs } from '../src/inputs.js'
 
@@ -54,6 +57,29 @@ describe('parseInputs', () => {
       'cosign-tags',
       'referrers',
     ])
+  })
+
+  test('signature-repository names a repository, with Docker Hub defaults, never a tag or digest', () => {
+    expect(parseInputs(get(base)).signatureRepository).toBeUndefined()
+    const read = (value: string) =>
+      parseInputs(get({ ...base, 'signature-repository': value })).signatureRepository
+    expect(read('ghcr.io/acme/signatures')).toEqual({
+      registry: 'ghcr.io',
+      repository: 'acme/signatures',
+    })
+    expect(read('localhost:5000/sigs')).toEqual({ registry: 'localhost:5000', repository: 'sigs' })
+    expect(read('acme/sigs')).toEqual({ registry: 'docker.io', repository: 'acme/sigs' })
+    for (const value of [
+      'ghcr.io/acme/signatures:v1',
+      `ghcr.io/acme/signatures@sha256:${'a'.repeat(64)}`,
+      'localhost:5000',
+    ]) {
+      expect(() => read(value)).toThrow(
+        'The `signature-repository` input names a repository (e.g. ghcr.io/acme/signatures), not a tag or digest.',
+      )
+    }
+    expect(() => read('user:secret@ghcr.io/acme/sigs')).toThrow(InputError)
+    expect(() => read('ghcr.io/Acme/Sigs')).toThrow(/signature-repository/)
   })
 
   test('several images, one per line', () => {
@@ -122,4 +148,13 @@ describe('parseInputs', () => {
     expect(() => parseInputs(get(values as Record<string, string>))).toThrow(InputError)
     expect(() => parseInputs(get(values as Record<string, string>))).toThrow(message)
   })
+})
+
+test('every action.yml input but image is a flag of the CLI, and every flag an input', () => {
+  const action = YAML.parse(fs.readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
+    inputs: Record<string, unknown>
+  }
+  // Images are the CLI's arguments (`verify IMAGE...`), not a flag.
+  const named = Object.keys(action.inputs).filter((name) => name !== 'image')
+  expect(named.sort()).toEqual([...INPUT_FLAGS].sort())
 })

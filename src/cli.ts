@@ -30,6 +30,7 @@ export const INPUT_FLAGS = [
   'timeout',
   'concurrency',
   'sources',
+  'signature-repository',
   'platforms',
   'dockerfile',
   'build-args',

@@ -16,6 +16,8 @@ export interface Examiner {
   check: (found: Evidence[], digest: Digest) => Promise<CheckedEvidence[]>
   concurrency: number
   github?: GithubApi
+  /** The `signature-repository` input: also read there (sources/index.ts collectEvidence). */
+  signatureRepository?: Repository
 }
 
 /**
@@ -94,7 +96,14 @@ export async function examineDigest(
 ): Promise<CheckedEvidence[]> {
   return collectEvidence(
     { repository, digest, mediaType },
-    { registry: examiner.registry, concurrency: examiner.concurrency, github: examiner.github },
+    {
+      registry: examiner.registry,
+      concurrency: examiner.concurrency,
+      github: examiner.github,
+      ...(examiner.signatureRepository !== undefined && {
+        signatureRepository: examiner.signatureRepository,
+      }),
+    },
     examiner.sources,
     (found) => examiner.check(found, digest),
   )

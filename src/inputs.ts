@@ -12,7 +12,7 @@ import {
   type ImagePolicies,
   type Requirement,
 } from './policy/index.js'
-import { parseReference } from './registry/index.js'
+import { parseReference, type Repository } from './registry/index.js'
 import { SOURCE_IDS, type ImageRef, type SourceId } from './types.js'
 import {
   acceptsAnySigner,
@@ -50,6 +50,8 @@ export interface Inputs {
   concurrency: number
   /** Where to look for evidence (`sources` input; all by default). */
   sources: Set<SourceId>
+  /** `signature-repository`: where cosign was told to store evidence (its COSIGN_REPOSITORY). */
+  signatureRepository?: Repository
   /** Which manifests of a multi-platform index must meet the requirements. */
   platforms: PlatformSelection
   /** The `dockerfile` input: every Dockerfile, read and parsed (each FROM line's base image). */
@@ -104,6 +106,7 @@ export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
   const trustedRootPath = value('trusted-root')
   const githubToken = value('github-token')
   const outputDir = value('output-dir')
+  const alsoIn = signatureRepository(value('signature-repository'))
   return {
     images,
     requirements,
@@ -118,6 +121,7 @@ export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
     timeoutMs: wholeNumber(get, 'timeout', LIMITS.overallTimeoutMs / 1000, 1, 3600) * 1000,
     concurrency: wholeNumber(get, 'concurrency', 8, 1, 32),
     sources: sourceIds(get('sources')),
+    ...(alsoIn !== undefined && { signatureRepository: alsoIn }),
     platforms: platformsFrom(list(get('platforms')), policy.platforms),
     ...(dockerfiles !== undefined && { dockerfiles }),
     ...(dockerfiles !== undefined && {
@@ -327,6 +331,18 @@ function loopbackHost(text: string): string {
     )
   }
   return text
+}
+
+// A repository, not an image: the digest always comes from the image being checked.
+function signatureRepository(text: string | undefined): Repository | undefined {
+  if (text === undefined) return undefined
+  if (text.includes('@') || text.includes(':', text.lastIndexOf('/') + 1)) {
+    throw new InputError(
+      'The `signature-repository` input names a repository (e.g. ghcr.io/acme/signatures), not a tag or digest.',
+    )
+  }
+  const { registry, repository } = parseReference(text, 'signature-repository')
+  return { registry, repository }
 }
 
 function sourceIds(text: string): Set<SourceId> {

@@ -62,13 +62,12 @@ export async function run(inputs: Inputs, deps: Deps): Promise<GateResult> {
   // Trust loads while the first requests are in flight; a failure to load it still ends the run.
   const trust = loadInputTrust(inputs, deps)
   const http = runHttp(inputs, deps)
-  const examiner: Examiner = {
-    registry: registryClient(inputs, deps, http),
-    sources: selectSources(inputs.sources),
-    check: checkWith(trust, predicatesRead(allRequirements(inputs))),
-    concurrency: inputs.concurrency,
-    github: githubApi(inputs, deps, http),
-  }
+  const examiner = imageExaminer(
+    inputs,
+    deps,
+    http,
+    checkWith(trust, predicatesRead(allRequirements(inputs))),
+  )
   const { images: bases, invalid } = baseImages(inputs.dockerfiles ?? [])
   const [images, loaded] = await Promise.all([
     mapLimit(imageSubjects(inputs, bases), inputs.concurrency, (subject) =>
@@ -227,6 +226,25 @@ export function runHttp(inputs: Inputs, deps: Deps): HttpContext {
 }
 
 /** The registry client for one run, reading through the run's HTTP context. */
+/** How images are read for this run's inputs; `check` verifies what is found. */
+export function imageExaminer(
+  inputs: Inputs,
+  deps: Deps,
+  http: HttpContext,
+  check: Examiner['check'],
+): Examiner {
+  return {
+    registry: registryClient(inputs, deps, http),
+    sources: selectSources(inputs.sources),
+    check,
+    concurrency: inputs.concurrency,
+    github: githubApi(inputs, deps, http),
+    ...(inputs.signatureRepository !== undefined && {
+      signatureRepository: inputs.signatureRepository,
+    }),
+  }
+}
+
 export function registryClient(inputs: Inputs, deps: Deps, http: HttpContext): RegistryClient {
   return new RegistryClient({
     http,

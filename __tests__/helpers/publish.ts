@@ -344,7 +344,8 @@ export async function writeLegacyAtt(
 
 /**
  * `oras attach --artifact-type <type>`: an unsigned referrer (ORAS attachments such as Aleph
- * Alpha's `application/aa.trivy.sbom`), listed in the `sha256-<hex>` fallback tag index.
+ * Alpha's `application/aa.trivy.sbom`), listed in the `sha256-<hex>` fallback tag index. The
+ * image need not be in `repo`: registries without the referrers API do not check the subject.
  */
 export function orasAttach(
   host: string,
@@ -352,9 +353,10 @@ export function orasAttach(
   image: Descriptor,
   artifactType: string,
   body = '{"bomFormat":"CycloneDX"}',
+  layerMediaType = 'application/json',
 ): Promise<Descriptor> {
   return serialised(`${host}/${repo}`, async () => {
-    const layer = await uploadBlob(host, repo, Buffer.from(body), 'application/json')
+    const layer = await uploadBlob(host, repo, Buffer.from(body), layerMediaType)
     const config = await uploadBlob(host, repo, Buffer.from('{}'), MT.OCI_EMPTY)
     const raw = JSON.stringify({
       schemaVersion: 2,

@@ -2,9 +2,8 @@
 import { TrustError, describe } from '../errors.js'
 import { parseInputs, type InputGetter, type Inputs } from '../inputs.js'
 import { checkWith, examineImage, type Examiner, type ExaminedImage } from '../examine.js'
-import { githubApi, loadInputTrust, registryClient, runHttp, type Deps } from '../main.js'
+import { imageExaminer, loadInputTrust, runHttp, type Deps } from '../main.js'
 import { CLASS_DESCRIPTIONS, classify } from '../policy/classify.js'
-import { selectSources } from '../sources/index.js'
 import { plain } from '../report/escape.js'
 import type { CheckedEvidence, EvidenceClass } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
@@ -55,13 +54,7 @@ export async function inspect(get: InputGetter, deps: Deps): Promise<Inventory> 
     signerGiven || given(ISSUER_INPUTS) ? inputs.requirements[0]?.identities[0] : undefined
   const { check, trust } = await checker(inputs, deps)
   const http = runHttp(inputs, deps)
-  const examiner: Examiner = {
-    registry: registryClient(inputs, deps, http),
-    sources: selectSources(inputs.sources),
-    check,
-    concurrency: inputs.concurrency,
-    github: githubApi(inputs, deps, http),
-  }
+  const examiner = imageExaminer(inputs, deps, http, check)
   const images = await mapLimit(inputs.images, inputs.concurrency, async ({ ref }) =>
     toInventoryImage(await examineImage(ref, examiner), policy),
   )

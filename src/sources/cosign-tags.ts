@@ -29,6 +29,7 @@ interface LayerRef {
  */
 export const cosignTagsSource: Source = {
   id: 'cosign-tags',
+  followsSignatureRepository: true,
   async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const found = (await Promise.all(KINDS.map((kind) => tagLayers(kind, subject, ctx)))).flat()
     // Every layer is a candidate: claimed before any blob is fetched (T44).

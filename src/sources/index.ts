@@ -42,8 +42,18 @@ export async function collectEvidence<T>(
     throw new GateError('REGISTRY_PROTOCOL', 'the digest to examine is not sha256:<64 hex>')
   }
   const shared: SourceContext = { ...ctx, budget: new EvidenceBudget() }
-  const checked = sources.map((source) => source.collect(subject, shared).then(check))
-  return (await Promise.all(checked)).flat()
+  const elsewhere = ctx.signatureRepository
+  const reads = sources.flatMap((source) => {
+    const own = source.collect(subject, shared)
+    if (elsewhere === undefined || source.followsSignatureRepository !== true) return [own]
+    // The same digest's evidence in the other repository, bound to the digest like any other.
+    const where = ` in ${elsewhere.registry}/${elsewhere.repository}`
+    const there = source
+      .collect({ ...subject, repository: elsewhere }, shared)
+      .then((found) => found.map((e) => ({ ...e, location: `${e.location}${where}` })))
+    return [own, there]
+  })
+  return (await Promise.all(reads.map((read) => read.then(check)))).flat()
 }
 
 export { EvidenceBudget } from './budget.js'

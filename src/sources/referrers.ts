@@ -13,6 +13,7 @@ import type { Source, SourceContext, Subject } from './types.js'
  */
 export const referrersSource: Source = {
   id: 'referrers',
+  followsSignatureRepository: true,
   async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const { descriptors, via } = await ctx.registry.referrers(subject.repository, subject.digest)
     const where = via === 'api' ? 'referrers API' : `fallback tag ${digestTag(subject.digest)}`

@@ -21,10 +21,14 @@ export interface SourceContext {
    * before fetching any blob. A source called on its own gets a budget of its own.
    */
   budget?: EvidenceBudget
+  /** The `signature-repository` input: read as well as the image's own repository. */
+  signatureRepository?: Repository
 }
 
 /** A place publishers store evidence; it returns every piece it finds, readable or not. */
 export interface Source {
   readonly id: SourceId
+  /** cosign writes this evidence to another repository when told to (COSIGN_REPOSITORY). */
+  readonly followsSignatureRepository?: true
   collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]>
 }

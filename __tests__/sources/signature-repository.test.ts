@@ -1,0 +1,107 @@
+// The `signature-repository` input (cosign's COSIGN_REPOSITORY): signatures and attestations
+// stored in another repository, which never held the image, are read there as well as in the
+// image's own repository, on the real registry, and bind to the digest like any other evidence.
+import { exitCode } from '../../src/report/result.js'
+import { runGate, writeTrustedRoot } from '../helpers/gate.js'
+import { createMiniSigstore, inTotoStatement, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { orasAttach, writeLegacyAtt } from '../helpers/publish.js'
+import { MT, pushImage, sharedRegistry, uniqueRepo, type Descriptor } from '../helpers/registry.js'
+
+const APP_SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
+const SLSA = 'https://slsa.dev/provenance/v1'
+const COSIGN_SIGN = 'https://sigstore.dev/cosign/sign/v1'
+
+let host: string
+let ss: MiniSigstore
+let root: string
+
+beforeAll(async () => {
+  host = sharedRegistry()
+  ss = await createMiniSigstore()
+  root = writeTrustedRoot(ss)
+})
+
+/** A cosign v3 signature for `signed`, written as a referrer of `listedUnder` in `repo`. */
+async function signatureReferrer(repo: string, listedUnder: Descriptor, signed: string) {
+  const statement = inTotoStatement({ digest: signed, predicateType: COSIGN_SIGN, predicate: {} })
+  const { bundle } = await ss.attest(statement)
+  await orasAttach(host, repo, listedUnder, MT.BUNDLE_V03, JSON.stringify(bundle), MT.BUNDLE_V03)
+}
+
+const gate = (image: string, values: Record<string, string> = {}) =>
+  runGate(host, {
+    image,
+    'trusted-root': root,
+    'certificate-identity': APP_SAN,
+    attestations: 'slsaprovenance1',
+    'require-signature': 'true',
+    ...values,
+  })
+
+test('evidence in the other repository is found only with the input, and names where it was', async () => {
+  const repo = uniqueRepo('sigrepo-app')
+  const signatures = uniqueRepo('sigrepo-signatures')
+  const image = await pushImage(host, repo, 'v1')
+  await signatureReferrer(signatures, image, image.digest)
+  await writeLegacyAtt(
+    ss,
+    host,
+    signatures,
+    image.digest,
+    SLSA,
+    { buildDefinition: {} },
+    {
+      entryType: 'dsse',
+    },
+  )
+
+  const without = await gate(`${host}/${repo}:v1`)
+  expect(without.images[0]!.evidence).toEqual([])
+  expect(exitCode(without)).toBe(1)
+
+  const elsewhere = `${host}/${signatures}`
+  const result = await gate(`${host}/${repo}:v1`, { 'signature-repository': elsewhere })
+  const found = result.images[0]!.evidence
+  expect(found.map((e) => [e.source, e.verified])).toEqual([
+    ['referrers', true],
+    ['cosign-tags', true],
+  ])
+  for (const e of found) expect(e.location.endsWith(` in ${elsewhere}`)).toBe(true)
+  expect(result.verdict).toBe('pass')
+  expect(exitCode(result)).toBe(0)
+})
+
+test('the image’s own repository is still read, and what the other holds must name this digest', async () => {
+  const repo = uniqueRepo('sigrepo-own')
+  const signatures = uniqueRepo('sigrepo-other')
+  const image = await pushImage(host, repo, 'v1')
+  const other = await pushImage(host, uniqueRepo('sigrepo-another'), 'v1', { text: 'other\n' })
+  // In the other repository: a signature of another image, listed as a referrer of this one.
+  await signatureReferrer(signatures, image, other.digest)
+  // In the image's own repository: its provenance, as actions/attest pushes it.
+  await writeLegacyAtt(
+    ss,
+    host,
+    repo,
+    image.digest,
+    SLSA,
+    { buildDefinition: {} },
+    {
+      entryType: 'dsse',
+    },
+  )
+  const result = await gate(`${host}/${repo}:v1`, {
+    'signature-repository': `${host}/${signatures}`,
+  })
+  const [image0] = result.images
+  expect(image0!.evidence.map((e) => [e.source, e.verified])).toEqual([
+    ['referrers', false],
+    ['cosign-tags', true],
+  ])
+  const failed = image0!.findings.filter((f) => f.status === 'fail')
+  expect(failed.map((f) => f.requirement)).toEqual([expect.stringMatching(/signature/i)])
+  expect(image0!.evidence[0]!.error).toBe(
+    `the statement is about ${other.digest}, not ${image.digest}`,
+  )
+  expect(exitCode(result)).toBe(1)
+})
