@@ -38,29 +38,28 @@ const gate = (image: string, values: Record<string, string> = {}) =>
     ...values,
   })
 
-test('evidence in the other repository is found only with the input, and names where it was', async () => {
+/** An image in a repository of its own, and an empty repository for its signatures. */
+async function imageAndSignatureRepository() {
   const repo = uniqueRepo('sigrepo-app')
   const signatures = uniqueRepo('sigrepo-signatures')
   const image = await pushImage(host, repo, 'v1')
-  await signatureReferrer(signatures, image, image.digest)
-  await writeLegacyAtt(
-    ss,
-    host,
-    signatures,
-    image.digest,
-    SLSA,
-    { buildDefinition: {} },
-    {
-      entryType: 'dsse',
-    },
-  )
+  return { repo, signatures, image, ref: `${host}/${repo}:v1`, elsewhere: `${host}/${signatures}` }
+}
 
-  const without = await gate(`${host}/${repo}:v1`)
+/** SLSA provenance for `digest` as a legacy cosign `.att` tag in `repo`. */
+const provenance = (repo: string, digest: string) =>
+  writeLegacyAtt(ss, host, repo, digest, SLSA, { buildDefinition: {} }, { entryType: 'dsse' })
+
+test('evidence in the other repository is found only with the input, and names where it was', async () => {
+  const { signatures, image, ref, elsewhere } = await imageAndSignatureRepository()
+  await signatureReferrer(signatures, image, image.digest)
+  await provenance(signatures, image.digest)
+
+  const without = await gate(ref)
   expect(without.images[0]!.evidence).toEqual([])
   expect(exitCode(without)).toBe(1)
 
-  const elsewhere = `${host}/${signatures}`
-  const result = await gate(`${host}/${repo}:v1`, { 'signature-repository': elsewhere })
+  const result = await gate(ref, { 'signature-repository': elsewhere })
   const found = result.images[0]!.evidence
   expect(found.map((e) => [e.source, e.verified])).toEqual([
     ['referrers', true],
@@ -72,32 +71,19 @@ test('evidence in the other repository is found only with the input, and names w
 })
 
 test('the image’s own repository is still read, and what the other holds must name this digest', async () => {
-  const repo = uniqueRepo('sigrepo-own')
-  const signatures = uniqueRepo('sigrepo-other')
-  const image = await pushImage(host, repo, 'v1')
+  const { repo, signatures, image, ref, elsewhere } = await imageAndSignatureRepository()
   const other = await pushImage(host, uniqueRepo('sigrepo-another'), 'v1', { text: 'other\n' })
   // In the other repository: a signature of another image, listed as a referrer of this one.
   await signatureReferrer(signatures, image, other.digest)
-  // In the image's own repository: its provenance, as actions/attest pushes it.
-  await writeLegacyAtt(
-    ss,
-    host,
-    repo,
-    image.digest,
-    SLSA,
-    { buildDefinition: {} },
-    {
-      entryType: 'dsse',
-    },
-  )
-  const result = await gate(`${host}/${repo}:v1`, {
-    'signature-repository': `${host}/${signatures}`,
-  })
+  // In the image's own repository: its provenance.
+  await provenance(repo, image.digest)
+  const result = await gate(ref, { 'signature-repository': elsewhere })
   const [image0] = result.images
   expect(image0!.evidence.map((e) => [e.source, e.verified])).toEqual([
     ['referrers', false],
     ['cosign-tags', true],
   ])
+  expect(image0!.evidence[1]!.location.endsWith(elsewhere)).toBe(false)
   const failed = image0!.findings.filter((f) => f.status === 'fail')
   expect(failed.map((f) => f.requirement)).toEqual([expect.stringMatching(/signature/i)])
   expect(image0!.evidence[0]!.error).toBe(
