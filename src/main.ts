@@ -225,7 +225,6 @@ export function runHttp(inputs: Inputs, deps: Deps): HttpContext {
   }
 }
 
-/** The registry client for one run, reading through the run's HTTP context. */
 /** How images are read for this run's inputs; `check` verifies what is found. */
 export function imageExaminer(
   inputs: Inputs,
@@ -245,6 +244,7 @@ export function imageExaminer(
   }
 }
 
+/** The registry client for one run, reading through the run's HTTP context. */
 export function registryClient(inputs: Inputs, deps: Deps, http: HttpContext): RegistryClient {
   return new RegistryClient({
     http,
