@@ -1,4 +1,5 @@
-// The vulnerabilities rule: Trivy reports, bare or in cosign's vuln predicate, and OpenVEX triage.
+// The vulnerabilities rule: Trivy and Grype reports, bare or in cosign's vuln predicate, and
+// OpenVEX triage.
 import type { CheckedEvidence } from '../../src/types.js'
 import { attestation, githubSigner, judge, NOW } from './fixtures.js'
 
@@ -33,6 +34,32 @@ function trivy(vulns: Vuln[], createdAt = ago(1)) {
         })),
       },
     ],
+  }
+}
+
+interface GrypeMatch extends Vuln {
+  related?: string[]
+}
+
+/** A `grype -o json` report with one match per entry of `matches`. */
+function grype(matches: GrypeMatch[], timestamp = ago(1)) {
+  return {
+    matches: matches.map((m) => ({
+      vulnerability: {
+        id: m.id,
+        dataSource: `https://nvd.nist.gov/vuln/detail/${m.id}`,
+        ...(m.severity !== undefined && { severity: m.severity }),
+      },
+      relatedVulnerabilities: (m.related ?? []).map((id) => ({ id, severity: 'High' })),
+      artifact: {
+        name: m.pkg ?? 'openssl',
+        version: '1.0',
+        type: 'deb',
+        ...(m.purl !== undefined && { purl: m.purl }),
+      },
+    })),
+    source: { type: 'image', target: { userInput: 'ghcr.io/acme/app:v1' } },
+    descriptor: { name: 'grype', version: '0.74.0', timestamp },
   }
 }
 
@@ -254,9 +281,14 @@ describe('vulnerabilities: a report that cannot be read fails', () => {
   test.each([
     ['an SBOM', { bomFormat: 'CycloneDX' }, "the predicate is neither cosign's vuln predicate"],
     [
-      'a Grype report in scanner.result',
-      cosignVuln({ matches: [] }),
-      'scanner.result is not a Trivy JSON report',
+      'another scanner’s report in scanner.result',
+      cosignVuln({ version: '2.1.0', runs: [] }),
+      'scanner.result is neither a Trivy JSON report (a numeric SchemaVersion) nor a Grype one (matches, descriptor)',
+    ],
+    [
+      'a Grype match without an ID',
+      { ...grype([]), matches: [{ vulnerability: { severity: 'High' } }] },
+      'matches[0] has no vulnerability.id',
     ],
     ['Results that are not a list', { SchemaVersion: 2, Results: {} }, 'Results is not a list'],
     [
@@ -273,5 +305,49 @@ describe('vulnerabilities: a report that cannot be read fails', () => {
     const finding = run('{ maxSeverity: critical }', predicate)
     expect(finding.status).toBe('fail')
     expect(finding.actual).toContain(`rule vulnerabilities: cannot be evaluated: ${message}`)
+  })
+})
+
+describe('vulnerabilities: Grype reports', () => {
+  test('severities rank as Trivy’s, with Negligible below Low, bare or in cosign’s predicate', () => {
+    const high = grype([{ id: 'CVE-2024-0010', severity: 'High' }])
+    const finding = run('{ maxSeverity: medium }', high)
+    expect(finding.status).toBe('fail')
+    expect(finding.actual).toContain(
+      'rule vulnerabilities.maxSeverity: expected nothing above medium, found CVE-2024-0010 (HIGH in openssl)',
+    )
+    expect(run('{ maxSeverity: high }', cosignVuln(high)).status).toBe('pass')
+    const negligible = grype([{ id: 'CVE-2024-0011', severity: 'Negligible' }])
+    expect(run('{ maxSeverity: low }', negligible).status).toBe('pass')
+    expect(run('{ maxSeverity: none }', negligible).status).toBe('fail')
+    const unknown = grype([{ id: 'CVE-2024-0012', severity: 'Unknown' }])
+    expect(run('{ maxSeverity: high }', unknown).status).toBe('fail')
+    expect(run('{ maxSeverity: none }', grype([])).status).toBe('pass')
+  })
+
+  test('the scan time is descriptor.timestamp, or cosign’s metadata around it', () => {
+    expect(run('{ maxAge: 7d }', grype([], ago(10))).actual).toContain(
+      `rule vulnerabilities.maxAge: expected a scan within 7d, found one from "${ago(10)}"`,
+    )
+    expect(run('{ maxAge: 7d }', cosignVuln(grype([], ago(10)), ago(1))).status).toBe('pass')
+    const { descriptor, ...rest } = grype([])
+    const untimed = { ...rest, descriptor: { ...descriptor, timestamp: undefined } }
+    expect(run('{ maxAge: 7d }', untimed).actual).toContain(
+      'the report has no scan time (descriptor.timestamp)',
+    )
+  })
+
+  test('a denied CVE is found under a GHSA that relates to it; triage waives only the ID itself', () => {
+    const report = grype([
+      { id: 'GHSA-xxxx-yyyy-zzzz', severity: 'Critical', related: ['CVE-2024-3094'], purl: XZ },
+    ])
+    const denied = run('{ denyCves: [CVE-2024-3094] }', report)
+    expect(denied.status).toBe('fail')
+    expect(denied.actual).toContain(
+      'rule vulnerabilities.denyCves: found GHSA-xxxx-yyyy-zzzz (CRITICAL in openssl)',
+    )
+    const rules = '{ maxSeverity: high, triage: openvex }'
+    expect(run(rules, report, [vex([notAffected('CVE-2024-3094')])]).status).toBe('fail')
+    expect(run(rules, report, [vex([notAffected('GHSA-xxxx-yyyy-zzzz')])]).status).toBe('pass')
   })
 })

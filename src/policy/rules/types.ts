@@ -26,7 +26,7 @@ export interface SbomRule {
   minComponents: number
 }
 
-/** A Trivy report (bare, or in cosign's vuln predicate) within the limits given. */
+/** A Trivy or Grype report (bare, or in cosign's vuln predicate) within the limits given. */
 export interface VulnerabilitiesRule {
   rule: 'vulnerabilities'
   maxSeverity?: Severity

@@ -3,9 +3,11 @@ import { at, clip, isObject, quote, stringAt } from './read.js'
 import type { RuleContext, VulnerabilitiesRule } from './types.js'
 
 interface VulnerabilityFinding extends TriageFinding {
-  /** Upper case as Trivy writes it: LOW, MEDIUM, HIGH, CRITICAL or UNKNOWN. */
+  /** Upper case: LOW, MEDIUM, HIGH, CRITICAL, UNKNOWN, and Grype's NEGLIGIBLE. */
   severity: string
   pkg: string
+  /** Other IDs of the same vulnerability (Grype's relatedVulnerabilities): deny lists see them. */
+  aliases: string[]
 }
 
 interface Report {
@@ -13,9 +15,10 @@ interface Report {
   scannedAt: { value: string | undefined; field: string }
 }
 
-// Trivy's severities; `none` as a ceiling ranks 0, so any finding is above it.
+// Trivy's severities, and Grype's Negligible below Low; `none` as a ceiling ranks 0, so any
+// finding is above it.
 const CRITICAL = 4
-const RANK: Record<string, number> = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL }
+const RANK: Record<string, number> = { NEGLIGIBLE: 0.5, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL }
 
 /** Checks a vulnerability report against severity, deny-list and age limits; returns what failed. */
 export function checkVulnerabilities(
@@ -47,7 +50,11 @@ export function checkVulnerabilities(
   }
   if (rule.denyCves !== undefined) {
     const denied = new Set(rule.denyCves.map((id) => id.toUpperCase()))
-    const found = open.filter((f) => denied.has(f.id.toUpperCase()))
+    // Deny lists also match a finding's other IDs (a GHSA whose CVE is denied); triage does not,
+    // since widening what a waiver accepts is the unsafe direction.
+    const found = open.filter((f) =>
+      [f.id, ...f.aliases].some((id) => denied.has(id.toUpperCase())),
+    )
     if (found.length > 0) {
       failures.push(`rule vulnerabilities.denyCves: found ${describe(found)}${note}`)
     }
@@ -93,11 +100,12 @@ function describe(findings: VulnerabilityFinding[]): string {
 }
 
 // cosign's vuln predicate carries the scanner's report in scanner.result (Trivy's cosign-vuln
-// format) and the scan time in metadata; a bare Trivy report has CreatedAt.
+// format, or `cosign attest --type vuln` around a Grype report) and the scan time in metadata; a
+// bare report has its own scan time.
 function readReport(predicate: unknown): Report | string {
   if (isObject(at(predicate, 'scanner'))) {
-    const trivy = readTrivy(at(predicate, 'scanner', 'result'), 'scanner.result')
-    if (typeof trivy === 'string') return trivy
+    const report = readScannerReport(at(predicate, 'scanner', 'result'), 'scanner.result')
+    if (typeof report === 'string') return report
     const finished = stringAt(predicate, 'metadata', 'scanFinishedOn')
     const started = stringAt(predicate, 'metadata', 'scanStartedOn')
     const scannedAt =
@@ -105,26 +113,30 @@ function readReport(predicate: unknown): Report | string {
         ? { value: finished, field: 'metadata.scanFinishedOn' }
         : started !== undefined
           ? { value: started, field: 'metadata.scanStartedOn' }
-          : { value: trivy.createdAt, field: 'metadata.scanFinishedOn or scanner.result.CreatedAt' }
-    return { findings: trivy.findings, scannedAt }
+          : {
+              value: report.scannedAt.value,
+              field: `metadata.scanFinishedOn or ${report.scannedAt.field}`,
+            }
+    return { findings: report.findings, scannedAt }
   }
-  if (at(predicate, 'SchemaVersion') !== undefined) {
-    const trivy = readTrivy(predicate, '')
-    if (typeof trivy === 'string') return trivy
-    return { findings: trivy.findings, scannedAt: { value: trivy.createdAt, field: 'CreatedAt' } }
+  if (at(predicate, 'SchemaVersion') !== undefined || at(predicate, 'matches') !== undefined) {
+    return readScannerReport(predicate, '')
   }
-  return "the predicate is neither cosign's vuln predicate (scanner.result) nor a Trivy JSON report (SchemaVersion, Results)"
+  return "the predicate is neither cosign's vuln predicate (scanner.result) nor a Trivy JSON report (SchemaVersion, Results) nor a Grype one (matches, descriptor)"
 }
 
-/** Reads a Trivy JSON report found at `path` ('' for the predicate itself). */
-function readTrivy(
-  report: unknown,
-  path: string,
-): { findings: VulnerabilityFinding[]; createdAt: string | undefined } | string {
+/** Reads the Trivy or Grype JSON report found at `path` ('' for the predicate itself). */
+function readScannerReport(report: unknown, path: string): Report | string {
   const field = (name: string): string => (path === '' ? name : `${path}.${name}`)
-  if (typeof at(report, 'SchemaVersion') !== 'number') {
-    return `${path || 'the predicate'} is not a Trivy JSON report (no numeric SchemaVersion)`
+  if (typeof at(report, 'SchemaVersion') === 'number') return readTrivy(report, field)
+  const matches = at(report, 'matches')
+  if (Array.isArray(matches) && isObject(at(report, 'descriptor'))) {
+    return readGrype(report, matches, field)
   }
+  return `${path || 'the predicate'} is neither a Trivy JSON report (a numeric SchemaVersion) nor a Grype one (matches, descriptor)`
+}
+
+function readTrivy(report: unknown, field: (name: string) => string): Report | string {
   // Trivy leaves out Results and Vulnerabilities when they are empty.
   const results = at(report, 'Results') ?? []
   if (!Array.isArray(results)) return `${field('Results')} is not a list`
@@ -139,14 +151,54 @@ function readTrivy(
       if (id === undefined) {
         return `${field(`Results[${i}]`)} lists a vulnerability without VulnerabilityID`
       }
-      const purl = stringAt(v, 'PkgIdentifier', 'PURL')
-      findings.push({
-        id,
-        severity: (stringAt(v, 'Severity') ?? 'UNKNOWN').toUpperCase(),
-        pkg: stringAt(v, 'PkgName') ?? '(no package name)',
-        ...(purl !== undefined && { purl }),
-      })
+      findings.push(
+        finding(id, {
+          severity: stringAt(v, 'Severity'),
+          pkg: stringAt(v, 'PkgName'),
+          purl: stringAt(v, 'PkgIdentifier', 'PURL'),
+        }),
+      )
     }
   }
-  return { findings, createdAt: stringAt(report, 'CreatedAt') }
+  return {
+    findings,
+    scannedAt: { value: stringAt(report, 'CreatedAt'), field: field('CreatedAt') },
+  }
+}
+
+// `grype -o json`: one match per vulnerable package, the scan time in descriptor.timestamp.
+function readGrype(
+  report: unknown,
+  matches: unknown[],
+  field: (name: string) => string,
+): Report | string {
+  const findings: VulnerabilityFinding[] = []
+  for (const [i, m] of matches.entries()) {
+    const id = stringAt(m, 'vulnerability', 'id')
+    if (id === undefined) return `${field(`matches[${i}]`)} has no vulnerability.id`
+    const related = at(m, 'relatedVulnerabilities')
+    findings.push(
+      finding(id, {
+        severity: stringAt(m, 'vulnerability', 'severity'),
+        pkg: stringAt(m, 'artifact', 'name'),
+        purl: stringAt(m, 'artifact', 'purl'),
+        aliases: (Array.isArray(related) ? related : []).flatMap((r) => stringAt(r, 'id') ?? []),
+      }),
+    )
+  }
+  const scannedAt = stringAt(report, 'descriptor', 'timestamp')
+  return { findings, scannedAt: { value: scannedAt, field: field('descriptor.timestamp') } }
+}
+
+function finding(
+  id: string,
+  read: { severity?: string; pkg?: string; purl?: string; aliases?: string[] },
+): VulnerabilityFinding {
+  return {
+    id,
+    severity: (read.severity ?? 'UNKNOWN').toUpperCase(),
+    pkg: read.pkg ?? '(no package name)',
+    aliases: read.aliases ?? [],
+    ...(read.purl !== undefined && { purl: read.purl }),
+  }
 }
