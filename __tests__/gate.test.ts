@@ -3,15 +3,14 @@
 import { Writable } from 'node:stream'
 import { main } from '../src/cli.js'
 import { exitCode } from '../src/report/result.js'
-import { runGate, writeTrustedRoot } from './helpers/gate.js'
+import { gateFixture, runGate } from './helpers/gate.js'
 import {
   COSIGN_SIGN_PREDICATE,
   createMiniSigstore,
   githubIdentity,
-  type MiniSigstore,
 } from './helpers/mini-sigstore.js'
 import { attachBundle, attestImage, cosignSign } from './helpers/publish.js'
-import { pushImage, sharedRegistry, uniqueRepo } from './helpers/registry.js'
+import { pushImage, uniqueRepo } from './helpers/registry.js'
 
 const SLSA = 'https://slsa.dev/provenance/v1'
 const CYCLONEDX = 'https://cyclonedx.org/bom'
@@ -22,15 +21,7 @@ const identity = githubIdentity({
   ref: 'refs/tags/v1.0.0',
 })
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 /** A fresh image with a cosign v3 signature and an SLSA provenance attestation from acme/app. */
 async function signedImage(options: { sign?: boolean; attest?: boolean } = {}) {

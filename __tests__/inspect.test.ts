@@ -3,15 +3,10 @@
 import { Writable } from 'node:stream'
 import { main } from '../src/cli.js'
 import { inspect } from '../src/commands/inspect.js'
-import { testDeps, writeTrustedRoot } from './helpers/gate.js'
-import {
-  COSIGN_SIGN_PREDICATE,
-  createMiniSigstore,
-  githubIdentity,
-  type MiniSigstore,
-} from './helpers/mini-sigstore.js'
+import { gateFixture, testDeps } from './helpers/gate.js'
+import { COSIGN_SIGN_PREDICATE, githubIdentity } from './helpers/mini-sigstore.js'
 import { cosignSign, orasAttach } from './helpers/publish.js'
-import { digestTag, pushImage, sharedRegistry, uniqueRepo } from './helpers/registry.js'
+import { digestTag, pushImage, uniqueRepo } from './helpers/registry.js'
 
 const TRIVY_SBOM = 'application/aa.trivy.sbom'
 const APP_SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
@@ -21,15 +16,7 @@ const identity = githubIdentity({
   ref: 'refs/tags/v1.0.0',
 })
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 /** An image signed with cosign v3 (bundle referrer) that also carries an unsigned ORAS SBOM. */
 async function signedWithOras() {

@@ -7,10 +7,10 @@ import { InputError } from '../src/errors.js'
 import { parsePlatforms, selectPlatforms } from '../src/platforms.js'
 import { exitCode } from '../src/report/result.js'
 import { renderSummary } from '../src/report/summary.js'
-import { runGate, writeTrustedRoot } from './helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from './helpers/mini-sigstore.js'
+import { gateFixture, runGate } from './helpers/gate.js'
+import { githubIdentity } from './helpers/mini-sigstore.js'
 import { cosignSign } from './helpers/publish.js'
-import { pushImage, pushIndex, sharedRegistry, uniqueRepo } from './helpers/registry.js'
+import { pushImage, pushIndex, uniqueRepo } from './helpers/registry.js'
 
 const SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
 const identity = githubIdentity({
@@ -54,16 +54,9 @@ describe('platform selection', () => {
   })
 })
 
-describe('the gate on a multi-platform index', () => {
-  let host: string
-  let ss: MiniSigstore
-  let root: string
-  beforeAll(async () => {
-    host = sharedRegistry()
-    ss = await createMiniSigstore()
-    root = writeTrustedRoot(ss)
-  })
+const { host, ss, root } = await gateFixture()
 
+describe('the gate on a multi-platform index', () => {
   /** An index of linux/amd64 and linux/arm64; `sign` names what carries a cosign signature. */
   async function index(sign: { index?: boolean; amd64?: boolean; arm64?: boolean }) {
     const repo = uniqueRepo('multiarch')

@@ -11,10 +11,10 @@ import { renderConsole } from '../../src/report/console-reporter.js'
 import { exitCode } from '../../src/report/result.js'
 import { renderSummary } from '../../src/report/summary.js'
 import type { GateResult, ImageResult } from '../../src/types.js'
-import { runGate, writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture, runGate } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import { cosignSign } from '../helpers/publish.js'
-import { pushImage, pushIndex, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { pushImage, pushIndex, uniqueRepo } from '../helpers/registry.js'
 
 const ACME = githubIdentity({
   repo: 'acme/base-images',
@@ -27,9 +27,7 @@ const LIBRARY = githubIdentity({
 })
 const LIBRARY_SAN = LIBRARY.san
 
-let host: string
-let ss: MiniSigstore
-let root: string
+const { host, ss, root } = await gateFixture()
 let dir: string
 // Repositories (unique per run) standing in for ghcr.io/acme/*, docker.io/library/* and an
 // unsigned third party.
@@ -43,9 +41,6 @@ let unsigned: { digest: string }
 let multi: { digest: string; arm64: string }
 
 beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scg-dockerfile-'))
   acmeRepo = uniqueRepo('acme-base')
   libraryRepo = uniqueRepo('library-alpine')

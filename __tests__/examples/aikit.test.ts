@@ -6,10 +6,10 @@ import { parseInputs } from '../../src/inputs.js'
 import { run } from '../../src/main.js'
 import { exitCode } from '../../src/report/result.js'
 import { renderSummary } from '../../src/report/summary.js'
-import { testDeps, writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture, testDeps } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import { writeLegacySig } from '../helpers/publish.js'
-import { sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { uniqueRepo } from '../helpers/registry.js'
 import {
   buildkitProvenance,
   buildkitSbom,
@@ -33,15 +33,7 @@ const updateModels = githubIdentity({
   sha: COMMIT,
 })
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 /** `docker buildx build --push` of a model, then (unless `sign: false`) `cosign sign ${DIGEST}`. */
 async function model(options: { sign?: boolean } = {}) {

@@ -3,10 +3,10 @@
 // Aleph-Alpha repository; and the legacy ORAS flow, unsigned `application/aa.trivy.*` referrers.
 import { exitCode } from '../../src/report/result.js'
 import { renderConsole } from '../../src/report/console-reporter.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import { attestImage, cosignSign, orasAttach } from '../helpers/publish.js'
-import { pushImage, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { pushImage, uniqueRepo } from '../helpers/registry.js'
 import {
   cyclonedxDocument,
   loadWorkflow,
@@ -89,15 +89,7 @@ function trivyReport(findings: { id: string; severity: string; pkg: string }[]) 
   }
 }
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 interface Options {
   signer?: ReturnType<typeof githubIdentity>

@@ -3,10 +3,10 @@
 // release-image.yml as OCI referrers; SLSA v0.2 provenance from slsa-github-generator's container
 // generator in cosign's legacy `.att` tag.
 import { exitCode } from '../../src/report/result.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import { attestImage, cosignSign, writeLegacyAtt } from '../helpers/publish.js'
-import { sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { uniqueRepo } from '../helpers/registry.js'
 import {
   buildkitProvenance,
   buildkitSbom,
@@ -63,15 +63,7 @@ const generatorProvenance = {
 }
 const PACKAGES = ['github.com/aotanami/aotanami@v0.1.0', 'sigs.k8s.io/controller-runtime@v0.22.1']
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 /** The release as the four jobs leave it; `sboms: false` is the sbom-and-scan job not attesting. */
 async function publishRelease(options: { sboms?: boolean } = {}) {

@@ -3,10 +3,10 @@
 // from slsa-github-generator's container generator in the legacy `.att` tag; the CUE policies
 // as JSON Schemas.
 import { exitCode } from '../../src/report/result.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import { attestImage, cosignSign, writeLegacyAtt } from '../helpers/publish.js'
-import { pushIndex, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { pushIndex, uniqueRepo } from '../helpers/registry.js'
 import {
   cyclonedxDocument,
   theGateStep,
@@ -58,15 +58,7 @@ const provenance = (entryPoint = '.github/workflows/release.yml') => ({
   materials: [{ uri: `git+https://github.com/${REPO}@refs/tags/${TAG}`, digest: { sha1: COMMIT } }],
 })
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 interface Options {
   sbom?: boolean

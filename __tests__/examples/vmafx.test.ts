@@ -4,16 +4,11 @@
 // API) and a best-effort CycloneDX attestation on the index. The smoke test's gate runs with
 // `platforms: all` before anything pulls the image.
 import { exitCode } from '../../src/report/result.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
+import { gateFixture } from '../helpers/gate.js'
 import { startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
-import {
-  createMiniSigstore,
-  githubIdentity,
-  inTotoStatement,
-  type MiniSigstore,
-} from '../helpers/mini-sigstore.js'
+import { githubIdentity, inTotoStatement } from '../helpers/mini-sigstore.js'
 import { attestImage, cosignSign } from '../helpers/publish.js'
-import { pushIndex, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { pushIndex, uniqueRepo } from '../helpers/registry.js'
 import { cyclonedxDocument, gateSteps, loadWorkflow, pushPlatforms, runExample } from './example.js'
 
 const REPO = 'VMAFx/vmafx'
@@ -58,16 +53,9 @@ const buildProvenance = {
   },
 }
 
-let host: string
-let ss: MiniSigstore
-let root: string
+const { host, ss, root } = await gateFixture()
 let api: FakeGithub
 
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
 beforeEach(async () => {
   api = await startFakeGithub()
 })

@@ -13,14 +13,9 @@ import { exitCode } from '../../src/report/result.js'
 import { renderSummary } from '../../src/report/summary.js'
 import type { GateResult, ImageResult } from '../../src/types.js'
 import { BUNDLES, CONFORMANCE, PRODUCTION_ROOT, STAGING_ROOT } from '../conformance/harness.js'
-import { testDeps, writeTrustedRoot } from '../helpers/gate.js'
+import { gateFixture, testDeps } from '../helpers/gate.js'
 import { startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
-import {
-  createMiniSigstore,
-  githubIdentity,
-  inTotoStatement,
-  type MiniSigstore,
-} from '../helpers/mini-sigstore.js'
+import { githubIdentity, inTotoStatement } from '../helpers/mini-sigstore.js'
 import { rekorBundleAnnotation } from '../helpers/publish.js'
 
 const GHA = 'https://token.actions.githubusercontent.com'
@@ -44,13 +39,10 @@ attestations:
       - { preset: slsa-github-generator, generator: generic, sourceRepository: acme/app }
 `
 
-let ss: MiniSigstore
-let root: string
+const { ss, root } = await gateFixture()
 let work: string
 
 beforeAll(async () => {
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'scg-files-'))
 })
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))

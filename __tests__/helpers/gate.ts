@@ -5,7 +5,8 @@ import path from 'node:path'
 import { parseInputs } from '../../src/inputs.js'
 import { run, type Deps } from '../../src/main.js'
 import type { GateResult } from '../../src/types.js'
-import type { MiniSigstore } from './mini-sigstore.js'
+import { createMiniSigstore, type MiniSigstore } from './mini-sigstore.js'
+import { sharedRegistry } from './registry.js'
 
 /** Deps for tests: real fetch (the no-internet guard is active), no TUF, no credential helpers. */
 export function testDeps(secrets: string[] = []): Deps {
@@ -23,6 +24,15 @@ export function writeTrustedRoot(ss: MiniSigstore): string {
   const file = path.join(dir, 'trusted_root.json')
   fs.writeFileSync(file, JSON.stringify(ss.trustedRootJSON))
   return file
+}
+
+/**
+ * What most gate tests start from: the shared test registry's host, a mini Sigstore, and its
+ * trusted root written to a file. Awaited at the top of a test file, once for all its tests.
+ */
+export async function gateFixture(): Promise<{ host: string; ss: MiniSigstore; root: string }> {
+  const ss = await createMiniSigstore()
+  return { host: sharedRegistry(), ss, root: writeTrustedRoot(ss) }
 }
 
 /** Parses inputs as the action would, with the test registry allowed over plain HTTP. */

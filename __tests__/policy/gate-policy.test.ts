@@ -1,10 +1,10 @@
 // A policy file end to end on a real registry: provenance signed by slsa-github-generator, the SBOM
 // by the repository's own release workflow, each held to its own identity and content rules.
 import { exitCode } from '../../src/report/result.js'
-import { runGate, writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture, runGate } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import { attestImage } from '../helpers/publish.js'
-import { pushImage, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { pushImage, uniqueRepo } from '../helpers/registry.js'
 import { writePolicy } from './fixtures.js'
 
 const COMMIT = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
@@ -78,15 +78,10 @@ attestations:
 `)
 }
 
-let host: string
-let ss: MiniSigstore
-let root: string
+const { host, ss, root } = await gateFixture()
 let image: string
 
 beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
   const repo = uniqueRepo('policy')
   const pushed = await pushImage(host, repo, 'v1')
   await attestImage(ss, host, repo, pushed.digest, 'https://slsa.dev/provenance/v0.2', provenance, {

@@ -11,7 +11,7 @@ import path from 'node:path'
 import type { SerializedBundle } from '@sigstore/bundle'
 import { exitCode } from '../../src/report/result.js'
 import { BundleError, loadTrust, verifyBundle, type Trust } from '../../src/verify/index.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
+import { gateFixture, writeTrustedRoot } from '../helpers/gate.js'
 import { createGithubSigstore } from '../helpers/github-sigstore.js'
 import {
   MockRekorWitness,
@@ -28,7 +28,7 @@ import {
   writeLegacySig,
   writeLegacyTag,
 } from '../helpers/publish.js'
-import { digestTag, sharedRegistry } from '../helpers/registry.js'
+import { digestTag } from '../helpers/registry.js'
 import {
   APP_SAN,
   type AnyJson,
@@ -50,14 +50,9 @@ import {
   type TestImage,
 } from './abg-harness.js'
 
-let host: string
-let ss: MiniSigstore
-let root: string
+const { host, ss, root } = await gateFixture()
 
 beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
   // A few entries first, so inclusion proofs have hashes to corrupt (tree size > 1).
   for (let i = 0; i < 3; i++) await ss.attest(statementFor(`sha256:${'0'.repeat(63)}${i}`))
 })

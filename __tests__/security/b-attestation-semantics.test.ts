@@ -8,8 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type { SerializedBundle, SerializedEnvelope } from '@sigstore/bundle'
 import { exitCode } from '../../src/report/result.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import {
   COSIGN_ANN,
   attachBundle,
@@ -18,7 +18,7 @@ import {
   writeLegacySig,
   writeLegacyTag,
 } from '../helpers/publish.js'
-import { digestTag, sharedRegistry } from '../helpers/registry.js'
+import { digestTag } from '../helpers/registry.js'
 import {
   APP_SAN,
   CYCLONEDX,
@@ -43,15 +43,7 @@ const OTHER_TYPE = 'https://example.com/other-predicate/v1'
 const EVIL = githubIdentity({ repo: 'evil/x', workflowPath: '.github/workflows/a.yml' })
 const EVIL_SAN = 'https://github.com/evil/x/.github/workflows/a.yml@refs/tags/v1.0.0'
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 const gate = (ref: string, values: Record<string, string> = {}) =>
   gateRun(host, { image: ref, 'trusted-root': root, 'certificate-identity': APP_SAN, ...values })

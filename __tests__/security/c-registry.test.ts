@@ -11,12 +11,7 @@
 // (platforms: all).
 import zlib from 'node:zlib'
 import type http from 'node:http'
-import {
-  COSIGN_SIGN_PREDICATE,
-  createMiniSigstore,
-  githubIdentity,
-} from '../helpers/mini-sigstore.js'
-import type { MiniSigstore } from '../helpers/mini-sigstore.js'
+import { COSIGN_SIGN_PREDICATE, githubIdentity } from '../helpers/mini-sigstore.js'
 import {
   BUNDLE_V03,
   OCI_INDEX,
@@ -30,7 +25,7 @@ import {
   type Sink,
 } from '../helpers/fake-registry.js'
 import { snappyLiterals, startFakeGithub } from '../helpers/github-api.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
+import { gateFixture } from '../helpers/gate.js'
 import { renderSummary } from '../../src/report/summary.js'
 import {
   APP_SAN,
@@ -54,12 +49,7 @@ const MiB = 1024 * 1024
 const SIMPLESIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json'
 const NO_EVIDENCE = 'no signatures or attestations were found for this digest'
 
-let ss: MiniSigstore
-let root: string
-beforeAll(async () => {
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { ss, root } = await gateFixture()
 
 const open: { close(): Promise<void> }[] = []
 async function registry(options?: FakeRegistryOptions): Promise<FakeRegistry> {

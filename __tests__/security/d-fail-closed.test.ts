@@ -18,8 +18,8 @@ import { exitCode } from '../../src/report/result.js'
 import type { GateResult } from '../../src/types.js'
 import { runActionInProcess, type ActionRun } from '../helpers/action.js'
 import { OCI_INDEX, startFakeRegistry, type FakeRegistry } from '../helpers/fake-registry.js'
-import { testDeps, writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture, testDeps } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import { cosignSign } from '../helpers/publish.js'
 import { pushImage, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
 import {
@@ -37,12 +37,7 @@ import {
 const NO_EVIDENCE = 'no signatures or attestations were found for this digest'
 const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
-let ss: MiniSigstore
-let root: string
-beforeAll(async () => {
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { ss, root } = await gateFixture()
 
 const open: FakeRegistry[] = []
 async function registry(): Promise<FakeRegistry> {

@@ -23,12 +23,8 @@ import {
   type Sink,
 } from '../helpers/fake-registry.js'
 import { startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
-import {
-  COSIGN_SIGN_PREDICATE,
-  createMiniSigstore,
-  type MiniSigstore,
-} from '../helpers/mini-sigstore.js'
+import { gateFixture } from '../helpers/gate.js'
+import { COSIGN_SIGN_PREDICATE } from '../helpers/mini-sigstore.js'
 import {
   APP_SAN,
   dockerConfig,
@@ -59,12 +55,7 @@ const SECRETS = [
   { value: COOKIE },
 ]
 
-let ss: MiniSigstore
-let root: string
-beforeAll(async () => {
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { ss, root } = await gateFixture()
 
 const open: { close(): Promise<void> }[] = []
 async function registry(options?: FakeRegistryOptions): Promise<FakeRegistry> {

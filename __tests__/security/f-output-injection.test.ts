@@ -21,13 +21,8 @@ import {
   startFakeRegistry,
   type FakeRegistry,
 } from '../helpers/fake-registry.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
-import {
-  COSIGN_SIGN_PREDICATE,
-  createMiniSigstore,
-  githubIdentity,
-  type MiniSigstore,
-} from '../helpers/mini-sigstore.js'
+import { gateFixture } from '../helpers/gate.js'
+import { COSIGN_SIGN_PREDICATE, githubIdentity } from '../helpers/mini-sigstore.js'
 import { parseRunnerLog, parseV2, RUNNER_COMMANDS } from '../helpers/runner-commands.js'
 import {
   APP_SAN,
@@ -80,15 +75,12 @@ const EVIL_SAN = `https://github.com/evil/x/.github/workflows/a.yml@refs/heads/$
 const ALLOWED = new Set(['error', 'warning', 'add-mask'])
 const INVISIBLE_RE = /[\p{Cc}\p{Cf}\u2028\u2029]/u
 
-let ss: MiniSigstore
-let root: string
+const { ss, root } = await gateFixture()
 let r: FakeRegistry
 let hostile: ActionRun
 let broken: ActionRun
 
 beforeAll(async () => {
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
   r = await startFakeRegistry()
   await publishHostileEvidence()
   hostile = await runActionInProcess(

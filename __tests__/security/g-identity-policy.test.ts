@@ -8,17 +8,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { exitCode } from '../../src/report/result.js'
 import { compilePattern, matches } from '../../src/verify/identity.js'
-import { writeTrustedRoot } from '../helpers/gate.js'
+import { gateFixture } from '../helpers/gate.js'
 import {
   GITHUB_ISSUER,
-  createMiniSigstore,
   githubIdentity,
   type ExtensionValue,
   type Identity,
-  type MiniSigstore,
 } from '../helpers/mini-sigstore.js'
 import { attachBundle } from '../helpers/publish.js'
-import { sharedRegistry } from '../helpers/registry.js'
 import {
   APP_SAN,
   SLSA,
@@ -32,15 +29,10 @@ import {
 
 const FULCIO = '1.3.6.1.4.1.57264.1.'
 
-let host: string
-let ss: MiniSigstore
-let root: string
+const { host, ss, root } = await gateFixture()
 let policyDir: string
 
 beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
   policyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scg-g-'))
 })
 

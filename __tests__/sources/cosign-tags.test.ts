@@ -7,7 +7,7 @@ import path from 'node:path'
 import type { SerializedEnvelope } from '@sigstore/bundle'
 import { exitCode } from '../../src/report/result.js'
 import { cosignLayerBundle } from '../../src/sources/cosign-bundle.js'
-import { runGate, writeTrustedRoot } from '../helpers/gate.js'
+import { gateFixture, runGate, writeTrustedRoot } from '../helpers/gate.js'
 import {
   GITHUB_ISSUER,
   createMiniSigstore,
@@ -34,7 +34,6 @@ import {
   digestTag,
   putManifest,
   pushImage,
-  sharedRegistry,
   uniqueRepo,
   uploadBlob,
 } from '../helpers/registry.js'
@@ -47,15 +46,7 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
 const INTOTO_V001 =
   'the attestation is logged as a Rekor intoto/0.0.1 entry, which this version does not verify'
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 /** A fresh image in its own repository, with the names of its cosign tags. */
 async function newImage(prefix: string) {

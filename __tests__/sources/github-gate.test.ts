@@ -4,33 +4,23 @@
 import { parseInputs } from '../../src/inputs.js'
 import { run, type Deps } from '../../src/main.js'
 import { exitCode } from '../../src/report/result.js'
-import { testDeps, writeTrustedRoot } from '../helpers/gate.js'
+import { gateFixture, testDeps } from '../helpers/gate.js'
 import { snappyLiterals, startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
 import { createGithubSigstore, type GithubSigstore } from '../helpers/github-sigstore.js'
-import {
-  createMiniSigstore,
-  githubIdentity,
-  inTotoStatement,
-  type MiniSigstore,
-} from '../helpers/mini-sigstore.js'
-import { pushImage, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { githubIdentity, inTotoStatement } from '../helpers/mini-sigstore.js'
+import { pushImage, uniqueRepo } from '../helpers/registry.js'
 
 const SLSA = 'https://slsa.dev/provenance/v1'
 const APP_SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
 const TOKEN = 'ghs_gate-test-token'
 
-let host: string
-let ss: MiniSigstore
+const { host, ss, root } = await gateFixture()
 let github: GithubSigstore
-let root: string
 let api: FakeGithub
 let blobs: FakeGithub
 
 beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
   github = await createGithubSigstore()
-  root = writeTrustedRoot(ss)
 })
 beforeEach(async () => {
   api = await startFakeGithub()

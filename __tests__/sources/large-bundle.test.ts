@@ -2,10 +2,10 @@
 // (BundleReader), the piece verifies as any other, and a rule that reads the predicate still gets
 // all of it.
 import { exitCode } from '../../src/report/result.js'
-import { runGate, writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, githubIdentity, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture, runGate } from '../helpers/gate.js'
+import { githubIdentity } from '../helpers/mini-sigstore.js'
 import { attachBundle, attestImage } from '../helpers/publish.js'
-import { pushImage, sharedRegistry, uniqueRepo } from '../helpers/registry.js'
+import { pushImage, uniqueRepo } from '../helpers/registry.js'
 import { writePolicy } from '../policy/fixtures.js'
 
 const SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
@@ -16,16 +16,11 @@ const identity = githubIdentity({
 })
 const CYCLONEDX = 'https://cyclonedx.org/bom'
 
-let host: string
-let ss: MiniSigstore
-let root: string
+const { host, ss, root } = await gateFixture()
 let ref: string
 let oddRef: string
 
 beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
   const repo = uniqueRepo('large-bundle')
   const image = await pushImage(host, repo, 'v1', { text: 'large\n' })
   const components = Array.from({ length: 20_000 }, (_, n) => ({

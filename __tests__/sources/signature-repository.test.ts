@@ -2,24 +2,16 @@
 // stored in another repository, which never held the image, are read there as well as in the
 // image's own repository, on the real registry, and bind to the digest like any other evidence.
 import { exitCode } from '../../src/report/result.js'
-import { runGate, writeTrustedRoot } from '../helpers/gate.js'
-import { createMiniSigstore, inTotoStatement, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { gateFixture, runGate } from '../helpers/gate.js'
+import { inTotoStatement } from '../helpers/mini-sigstore.js'
 import { orasAttach, writeLegacyAtt } from '../helpers/publish.js'
-import { MT, pushImage, sharedRegistry, uniqueRepo, type Descriptor } from '../helpers/registry.js'
+import { MT, pushImage, uniqueRepo, type Descriptor } from '../helpers/registry.js'
 
 const APP_SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
 const SLSA = 'https://slsa.dev/provenance/v1'
 const COSIGN_SIGN = 'https://sigstore.dev/cosign/sign/v1'
 
-let host: string
-let ss: MiniSigstore
-let root: string
-
-beforeAll(async () => {
-  host = sharedRegistry()
-  ss = await createMiniSigstore()
-  root = writeTrustedRoot(ss)
-})
+const { host, ss, root } = await gateFixture()
 
 /** A cosign v3 signature for `signed`, written as a referrer of `listedUnder` in `repo`. */
 async function signatureReferrer(repo: string, listedUnder: Descriptor, signed: string) {
