@@ -32,7 +32,7 @@ async function loadPublicGood(): Promise<TrustedRoot> {
   return trustedRootFromTuf({ cachePath: path.join(cacheDir(), 'tuf') })
 }
 
-// Called only when a bundle's certificate was issued by GitHub's instance (verify/trustFor).
+// Called only when a bundle's certificate was issued by GitHub's instance (checkedWithTrust).
 async function loadGithubRoot(): Promise<TrustedRoot> {
   return trustedRootFromTuf(await githubTufOptions(cacheDir()))
 }

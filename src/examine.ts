@@ -7,7 +7,12 @@ import { formatReference, type RegistryClient, type Repository } from './registr
 import type { GithubApi } from './sources/github-api.js'
 import { collectEvidence, type Source } from './sources/index.js'
 import type { CheckedEvidence, Digest, Evidence, ImageRef, ImageResult } from './types.js'
-import { checkEvidence, trustFor, type PredicateFilter, type Trust } from './verify/index.js'
+import {
+  checkEvidence,
+  checkedWithTrust,
+  type PredicateFilter,
+  type Trust,
+} from './verify/index.js'
 
 /** What examining an image needs: where to read, how to check each piece, and how many at once. */
 export interface Examiner {
@@ -28,10 +33,10 @@ export function checkWith(
   trust: Trust | Promise<Trust>,
   reads?: PredicateFilter,
 ): Examiner['check'] {
-  return async (found, digest) => {
-    const ready = await trustFor(await trust, found)
-    return found.map((e) => checkEvidence(e, digest, ready, reads))
-  }
+  return async (found, digest) =>
+    checkedWithTrust(await trust, (ready) =>
+      found.map((e) => checkEvidence(e, digest, ready, reads)),
+    )
 }
 
 /** One image read and checked, nothing evaluated; `error` when it could not be read (exit 2). */

@@ -15,10 +15,9 @@ import { TrustError } from '../../src/errors.js'
 import type { Evidence } from '../../src/types.js'
 import {
   BundleError,
-  bundleInstance,
   checkEvidence,
+  checkedWithTrust,
   loadTrust,
-  trustFor,
   verifyBundle,
   type Trust,
 } from '../../src/verify/index.js'
@@ -77,13 +76,6 @@ describe('which instance issued a certificate', () => {
     expect(instanceOf(leaf(await github.attest(statement)))).toBe('github')
     const { certPEM } = await ss.attest(statement)
     expect(instanceOf(X509Certificate.parse(Buffer.from(pemToDer(certPEM))))).toBe('public-good')
-  })
-
-  test('bundleInstance reads it from untrusted JSON and never throws', () => {
-    expect(bundleInstance(PRIVATE_REPO)).toBe('github')
-    expect(bundleInstance(cliBundle('sigstore-js-2.1.0-bundle.json'))).toBe('public-good')
-    expect(bundleInstance({ mediaType: 'nope' })).toBeUndefined()
-    expect(bundleInstance('junk')).toBeUndefined()
   })
 })
 
@@ -159,10 +151,9 @@ describe("loading GitHub's root", () => {
     expect(loaded.github).toBe(loaded.publicGood)
     expect(loaded.loadGithub).toBeUndefined()
     // So GitHub's trusted_root.json given as the file verifies GitHub bundles offline.
-    const ready = await trustFor(loaded, found(await github.attest(statement)))
-    expect(checkEvidence(found(await github.attest(statement))[0]!, DIGEST, ready).verified).toBe(
-      true,
-    )
+    const piece = found(await github.attest(statement))[0]!
+    const checked = await checkedWithTrust(loaded, (t) => checkEvidence(piece, DIGEST, t))
+    expect(checked.verified).toBe(true)
     expect(calls.count).toBe(0)
   })
 
@@ -174,25 +165,31 @@ describe("loading GitHub's root", () => {
     })
     expect(calls.count).toBe(0)
     expect(loaded.github).toBeUndefined()
-    const plain = await trustFor(loaded, found((await ss.attest(statement)).bundle))
-    expect(plain).toBe(loaded)
+    const check = (pieces: Evidence[]) =>
+      checkedWithTrust(loaded, (t) => pieces.map((e) => checkEvidence(e, DIGEST, t)))
+    const plain = await check(found((await ss.attest(statement)).bundle))
+    expect(plain.map((e) => e.verified)).toEqual([true])
     expect(calls.count).toBe(0)
-    const bundle = await github.attest(statement)
-    const [a, b] = await Promise.all([
-      trustFor(loaded, found(bundle)),
-      trustFor(loaded, found(bundle)),
-    ])
+    // A public-good piece before the GitHub one: both are checked, with the root loaded once.
+    const mixed = [
+      ...found((await ss.attest(statement)).bundle),
+      ...found(await github.attest(statement)),
+    ]
+    const [a, b] = await Promise.all([check(mixed), check(mixed)])
     expect(calls.count).toBe(1)
-    expect(checkEvidence(found(bundle)[0]!, DIGEST, a!).verified).toBe(true)
-    expect(b!.github).toBe(a!.github)
+    expect(a.map((e) => e.verified)).toEqual([true, true])
+    expect(b).toEqual(a)
   })
 
   test('a real GitHub bundle makes it load, and is refused when the root is the wrong one', async () => {
     const { calls, load } = counting(production)
     const loaded = await loadTrust({ loadPublicGood: production, loadGithubRoot: load })
-    const ready = await trustFor(loaded, found(PRIVATE_REPO))
+    const piece = found(PRIVATE_REPO)[0]!
+    const checked = await checkedWithTrust(loaded, (t) =>
+      checkEvidence(piece, PRIVATE_REPO_DIGEST, t),
+    )
     expect(calls.count).toBe(1)
-    expect(checkEvidence(found(PRIVATE_REPO)[0]!, PRIVATE_REPO_DIGEST, ready).verified).toBe(false)
+    expect(checked.verified).toBe(false)
   })
 
   test('a key policy never needs it; a failure to load is a TrustError naming it (exit 2)', async () => {
@@ -209,7 +206,10 @@ describe("loading GitHub's root", () => {
       loadPublicGood: async () => ss.trustedRoot,
       loadGithubRoot: offline,
     })
-    const error = await trustFor(loaded, found(PRIVATE_REPO)).catch((e: unknown) => e)
+    const piece = found(PRIVATE_REPO)[0]!
+    const error = await checkedWithTrust(loaded, (t) => checkEvidence(piece, DIGEST, t)).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(TrustError)
     expect((error as TrustError).code).toBe('TRUST_ROOT')
     expect((error as TrustError).message).toBe(

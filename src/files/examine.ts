@@ -10,7 +10,7 @@ import type { GithubApi } from '../sources/github-api.js'
 import { githubSource } from '../sources/github.js'
 import type { CheckedEvidence, Evidence, FileSubject } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
-import { trustFor, type Trust } from '../verify/index.js'
+import { checkedWithTrust, type Trust } from '../verify/index.js'
 import { isMessageSignature } from '../verify/index.js'
 import { checkFileEvidence, type BoundFile } from './check.js'
 import {
@@ -122,8 +122,10 @@ export async function examineFiles(
         )
       }
       const bound = await bind(h.file, subject, found)
-      const trust = await trustFor(examiner.trust, found)
-      return { ...base, evidence: found.map((e) => checkFileEvidence(e, bound, trust)) }
+      const evidence = await checkedWithTrust(examiner.trust, (trust) =>
+        found.map((e) => checkFileEvidence(e, bound, trust)),
+      )
+      return { ...base, evidence }
     } catch (error) {
       const code = error instanceof GateError ? error.code : 'INTERNAL'
       return {

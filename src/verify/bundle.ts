@@ -5,7 +5,7 @@ import { LIMITS } from '../limits.js'
 import type { SignerSummary } from '../types.js'
 import { certificateProblem, signerSummary } from './certificate.js'
 import { DsseContent } from './dsse-content.js'
-import { instanceOf, materialFor, thresholdsFor, type Instance, type Trust } from './trust.js'
+import { instanceOf, materialFor, thresholdsFor, type Trust } from './trust.js'
 
 // The library's media-type check is a loose prefix regexp; we accept exactly these (formats.md §f).
 const BUNDLE_MEDIA_TYPES = new Set([
@@ -17,6 +17,12 @@ const BUNDLE_MEDIA_TYPES = new Set([
 
 /** A bundle that failed verification; the message is the reason shown to the user. */
 export class BundleError extends Error {}
+
+/**
+ * Not a verdict: the bundle was issued by GitHub's instance, whose trusted root can still be loaded
+ * (verify/index.ts checkedWithTrust loads it and checks again).
+ */
+export class GithubRootNeeded extends Error {}
 
 export interface VerifiedBundle {
   signer: SignerSummary
@@ -39,6 +45,7 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
   const instance = leaf === undefined ? 'key' : instanceOf(leaf)
   const material = instance === 'key' ? trust.publicGood : materialFor(trust, instance)
   if (material === undefined) {
+    if (trust.loadGithub !== undefined) throw new GithubRootNeeded()
     throw new BundleError(
       "it was signed by GitHub's Sigstore instance, whose trusted root is not available here",
     )
@@ -147,16 +154,6 @@ function withPayloadBytes(json: object): Bundle {
   const bundle = bundleFromJSON({ ...json, dsseEnvelope: { ...envelope, payload: 'AA==' } })
   if (bundle.content.$case === 'dsseEnvelope') bundle.content.dsseEnvelope.payload = payload
   return bundle
-}
-
-/** Which instance signed a serialized bundle; undefined for a key, or a bundle we cannot read. */
-export function bundleInstance(json: unknown): Instance | undefined {
-  try {
-    const leaf = leafCertificate(parseBundle(json))
-    return leaf === undefined ? undefined : instanceOf(leaf)
-  } catch {
-    return undefined
-  }
 }
 
 function leafCertificate(bundle: Bundle): X509Certificate | undefined {

@@ -1,5 +1,5 @@
 import type { CheckedEvidence, Digest, Evidence } from '../types.js'
-import { BundleError, bundleInstance, verifyBundle } from './bundle.js'
+import { BundleError, GithubRootNeeded, verifyBundle } from './bundle.js'
 import { assertSimpleSigning } from './simple-signing.js'
 import {
   COSIGN_SIGN_PREDICATE,
@@ -17,7 +17,7 @@ export {
   type TrustedRootLoader,
   type PublicGoodLoader,
 } from './trust.js'
-export { verifyBundle, bundleInstance, BundleError } from './bundle.js'
+export { verifyBundle, BundleError } from './bundle.js'
 export {
   readStatement,
   assertSubject,
@@ -36,17 +36,18 @@ export {
 } from './identity.js'
 
 /**
- * The trust to check `evidence` with: GitHub's trusted root is loaded (through TUF, once per run)
- * only when a bundle's certificate was issued by GitHub's instance, so verification stays
- * synchronous and a run without such bundles never fetches it. A load failure throws (exit 2).
+ * Runs `checkAll` (which checks every piece of one subject) with `trust`. GitHub's trusted root
+ * is loaded (through TUF, once per run) only when a piece turns out to be GitHub's, and then every
+ * piece is checked again with it: a run without such pieces never fetches it, and no piece is
+ * parsed an extra time to find out. A load failure throws (exit 2).
  */
-export async function trustFor(trust: Trust, evidence: readonly Evidence[]): Promise<Trust> {
-  // Nothing more can be loaded (a trusted-root file, or GitHub's root already here): no parsing.
-  if (trust.github !== undefined || trust.loadGithub === undefined) return trust
-  const needed = evidence.some(
-    (e) => e.bundle !== undefined && bundleInstance(e.bundle) === 'github',
-  )
-  return needed ? withGithub(trust) : trust
+export async function checkedWithTrust<T>(trust: Trust, checkAll: (trust: Trust) => T): Promise<T> {
+  try {
+    return checkAll(trust)
+  } catch (error) {
+    if (!(error instanceof GithubRootNeeded)) throw error
+    return checkAll(await withGithub(trust))
+  }
 }
 
 /** How a verified piece is tied to its subject (an image digest, or a release file). */
@@ -122,6 +123,8 @@ export function checkBound(evidence: Evidence, trust: Trust, binding: Binding): 
       predicate: statement.predicate,
     }
   } catch (error) {
+    // Not about the evidence: the caller loads GitHub's root and checks again.
+    if (error instanceof GithubRootNeeded) throw error
     if (error instanceof BundleError || error instanceof StatementError) {
       return { ...signed, error: error.message }
     }
