@@ -48,14 +48,18 @@ beforeAll(async () => {
   oddRef = `${host}/${oddRepo}:v1`
 }, 60_000)
 
-test('a bundle over 1 MiB streamed from the registry verifies and satisfies the requirement', async () => {
-  const result = await runGate(host, {
-    image: ref,
+/** The gate on `image`: a CycloneDX attestation from SAN, read from referrers only. */
+const gateFor = (image: string) =>
+  runGate(host, {
+    image,
     'trusted-root': root,
     'certificate-identity': SAN,
     attestations: 'cyclonedx',
     sources: 'referrers',
   })
+
+test('a bundle over 1 MiB streamed from the registry verifies and satisfies the requirement', async () => {
+  const result = await gateFor(ref)
   expect(exitCode(result)).toBe(0)
   const evidence = result.images[0]!.evidence
   expect(evidence).toEqual([
@@ -82,13 +86,7 @@ test('a rule on the large predicate reads all of it, passing and failing on its 
 })
 
 test('a large bundle whose payload is not plain base64 fails, saying so', async () => {
-  const result = await runGate(host, {
-    image: oddRef,
-    'trusted-root': root,
-    'certificate-identity': SAN,
-    attestations: 'cyclonedx',
-    sources: 'referrers',
-  })
+  const result = await gateFor(oddRef)
   expect(exitCode(result)).toBe(1)
   expect(result.images[0]!.evidence).toEqual([
     expect.objectContaining({
