@@ -14,8 +14,8 @@ const get = (values: Record<string, string>) => (name: string) =>
   ({ image: 'ghcr.io/acme/app:v1', ...values })[name] ?? ''
 
 describe('the policy input', () => {
-  test('replaces the flat requirements; the other inputs still apply', () => {
-    const inputs = parseInputs(get({ policy: writePolicy(POLICY), mode: 'audit' }))
+  test('replaces the flat requirements; the other inputs still apply', async () => {
+    const inputs = await parseInputs(get({ policy: writePolicy(POLICY), mode: 'audit' }))
     expect(inputs.requirements.map((r) => [r.name, r.kind])).toEqual([
       ['slsaprovenance', 'attestation'],
     ])
@@ -29,10 +29,10 @@ describe('the policy input', () => {
     'certificate-oidc-issuer-regexp',
     'attestations',
     'require-signature',
-  ])('refuses `%s` beside it, as a conflict', (name) => {
+  ])('refuses `%s` beside it, as a conflict', async (name) => {
     let error: unknown
     try {
-      parseInputs(get({ policy: writePolicy(POLICY), [name]: 'true' }))
+      await parseInputs(get({ policy: writePolicy(POLICY), [name]: 'true' }))
     } catch (e) {
       error = e
     }
@@ -43,23 +43,27 @@ describe('the policy input', () => {
     )
   })
 
-  test('accepts require-signature: auto, the default action.yml passes', () => {
-    const inputs = parseInputs(get({ policy: writePolicy(POLICY), 'require-signature': 'auto' }))
+  test('accepts require-signature: auto, the default action.yml passes', async () => {
+    const inputs = await parseInputs(
+      get({ policy: writePolicy(POLICY), 'require-signature': 'auto' }),
+    )
     expect(inputs.requirements).toHaveLength(1)
   })
 
-  test('works with public-key when the policy names the key', () => {
+  test('works with public-key when the policy names the key', async () => {
     const policy = writePolicy('version: 1\nsignature: { identities: [{ publicKey: true }] }')
-    const inputs = parseInputs(get({ policy, 'public-key': 'cosign.pub' }))
+    const inputs = await parseInputs(get({ policy, 'public-key': 'cosign.pub' }))
     expect(inputs.requirements[0]!.identities).toEqual([{ publicKey: true }])
-    expect(() =>
+    await expect(
       parseInputs(get({ policy: writePolicy(POLICY), 'public-key': 'cosign.pub' })),
-    ).toThrow(
+    ).rejects.toThrow(
       /^The `policy` input is invalid at \/identities\/release\/0: is a certificate identity, but `public-key` is set/,
     )
   })
 
-  test('a policy that cannot be read is an input error (exit 2)', () => {
-    expect(() => parseInputs(get({ policy: '/nonexistent/policy.yml' }))).toThrow(InputError)
+  test('a policy that cannot be read is an input error (exit 2)', async () => {
+    await expect(parseInputs(get({ policy: '/nonexistent/policy.yml' }))).rejects.toThrow(
+      InputError,
+    )
   })
 })

@@ -9,8 +9,8 @@ const get = (values: Record<string, string>) => (name: string) => values[name] ?
 const base = { image: 'ghcr.io/acme/app:v1', 'certificate-identity': SAN }
 
 describe('parseInputs', () => {
-  test('defaults: GitHub issuer, signature required, enforce, summary on', () => {
-    const inputs = parseInputs(get(base))
+  test('defaults: GitHub issuer, signature required, enforce, summary on', async () => {
+    const inputs = await parseInputs(get(base))
     expect(inputs.images.map((i) => i.ref)).toEqual([
       { registry: 'ghcr.io', repository: 'acme/app', tag: 'v1' },
     ])
@@ -33,8 +33,8 @@ describe('parseInputs', () => {
     })
   })
 
-  test('attestations replace the signature requirement under auto, and aliases expand', () => {
-    const inputs = parseInputs(
+  test('attestations replace the signature requirement under auto, and aliases expand', async () => {
+    const inputs = await parseInputs(
       get({ ...base, attestations: 'slsaprovenance1, cyclonedx\nhttps://example.com/custom/v1' }),
     )
     expect(inputs.requirements.map((r) => [r.kind, r.predicateTypes])).toEqual([
@@ -42,53 +42,57 @@ describe('parseInputs', () => {
       ['attestation', ['https://cyclonedx.org/bom']],
       ['attestation', ['https://example.com/custom/v1']],
     ])
-    const both = parseInputs(get({ ...base, attestations: 'spdx', 'require-signature': 'true' }))
+    const both = await parseInputs(
+      get({ ...base, attestations: 'spdx', 'require-signature': 'true' }),
+    )
     expect(both.requirements.map((r) => r.kind)).toEqual(['signature', 'attestation'])
   })
 
-  test('sources default to all and can be narrowed', () => {
-    expect([...parseInputs(get(base)).sources]).toEqual([
+  test('sources default to all and can be narrowed', async () => {
+    expect([...(await parseInputs(get(base))).sources]).toEqual([
       'referrers',
       'cosign-tags',
       'github',
       'buildkit',
     ])
-    expect([...parseInputs(get({ ...base, sources: 'cosign-tags, referrers' })).sources]).toEqual([
-      'cosign-tags',
-      'referrers',
-    ])
+    expect([
+      ...(await parseInputs(get({ ...base, sources: 'cosign-tags, referrers' }))).sources,
+    ]).toEqual(['cosign-tags', 'referrers'])
   })
 
-  test('signature-repository names a repository, with Docker Hub defaults, never a tag or digest', () => {
-    expect(parseInputs(get(base)).signatureRepository).toBeUndefined()
-    const read = (value: string) =>
-      parseInputs(get({ ...base, 'signature-repository': value })).signatureRepository
-    expect(read('ghcr.io/acme/signatures')).toEqual({
+  test('signature-repository names a repository, with Docker Hub defaults, never a tag or digest', async () => {
+    expect((await parseInputs(get(base))).signatureRepository).toBeUndefined()
+    const read = async (value: string) =>
+      (await parseInputs(get({ ...base, 'signature-repository': value }))).signatureRepository
+    expect(await read('ghcr.io/acme/signatures')).toEqual({
       registry: 'ghcr.io',
       repository: 'acme/signatures',
     })
-    expect(read('localhost:5000/sigs')).toEqual({ registry: 'localhost:5000', repository: 'sigs' })
-    expect(read('acme/sigs')).toEqual({ registry: 'docker.io', repository: 'acme/sigs' })
+    expect(await read('localhost:5000/sigs')).toEqual({
+      registry: 'localhost:5000',
+      repository: 'sigs',
+    })
+    expect(await read('acme/sigs')).toEqual({ registry: 'docker.io', repository: 'acme/sigs' })
     for (const value of [
       'ghcr.io/acme/signatures:v1',
       `ghcr.io/acme/signatures@sha256:${'a'.repeat(64)}`,
       'localhost:5000',
     ]) {
-      expect(() => read(value)).toThrow(
+      await expect(read(value)).rejects.toThrow(
         'The `signature-repository` input names a repository (e.g. ghcr.io/acme/signatures), not a tag or digest.',
       )
     }
-    expect(() => read('user:secret@ghcr.io/acme/sigs')).toThrow(InputError)
-    expect(() => read('ghcr.io/Acme/Sigs')).toThrow(/signature-repository/)
+    await expect(read('user:secret@ghcr.io/acme/sigs')).rejects.toThrow(InputError)
+    await expect(read('ghcr.io/Acme/Sigs')).rejects.toThrow(/signature-repository/)
   })
 
-  test('several images, one per line', () => {
-    const inputs = parseInputs(get({ ...base, image: 'a/b:1\n\nc/d:2 # comment' }))
+  test('several images, one per line', async () => {
+    const inputs = await parseInputs(get({ ...base, image: 'a/b:1\n\nc/d:2 # comment' }))
     expect(inputs.images.map((i) => i.text)).toEqual(['a/b:1', 'c/d:2'])
   })
 
-  test('regexp inputs become anchored matchers', () => {
-    const inputs = parseInputs(
+  test('regexp inputs become anchored matchers', async () => {
+    const inputs = await parseInputs(
       get({
         image: 'a/b',
         'certificate-identity-regexp': 'https://github\\.com/acme/.*',
@@ -103,8 +107,8 @@ describe('parseInputs', () => {
     ])
   })
 
-  test('a public key replaces the certificate identity', () => {
-    const inputs = parseInputs(get({ image: 'a/b', 'public-key': 'cosign.pub' }))
+  test('a public key replaces the certificate identity', async () => {
+    const inputs = await parseInputs(get({ image: 'a/b', 'public-key': 'cosign.pub' }))
     expect(inputs.requirements[0]!.identities).toEqual([{ publicKey: true }])
     expect(inputs.publicKeyPath).toBe('cosign.pub')
   })
@@ -144,9 +148,9 @@ describe('parseInputs', () => {
     ['a blob cap over the ceiling', { ...base, 'max-blob-size': '512MiB' }, /`max-blob-size`/],
     ['a zero timeout', { ...base, timeout: '0' }, /`timeout`/],
     ['an unknown source', { ...base, sources: 'referrers,oras' }, /`sources` input names "oras"/],
-  ])('rejects %s with one sentence naming the input', (_name, values, message) => {
-    expect(() => parseInputs(get(values as Record<string, string>))).toThrow(InputError)
-    expect(() => parseInputs(get(values as Record<string, string>))).toThrow(message)
+  ])('rejects %s with one sentence naming the input', async (_name, values, message) => {
+    await expect(parseInputs(get(values as Record<string, string>))).rejects.toThrow(InputError)
+    await expect(parseInputs(get(values as Record<string, string>))).rejects.toThrow(message)
   })
 })
 

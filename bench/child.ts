@@ -92,7 +92,7 @@ async function gate(spec: GateSpec): Promise<GateReport> {
   const t0 = performance.now()
   const startedAt = performance.timeOrigin + t0
   const cpu0 = process.cpuUsage()
-  const inputs = parseInputs((name) => spec.inputs[name] ?? '')
+  const inputs = await parseInputs((name) => spec.inputs[name] ?? '')
   const unavailable = (why: string): GateReport => ({
     wallMs: 0,
     maxRssKiB: process.resourceUsage().maxRSS,

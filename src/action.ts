@@ -21,7 +21,7 @@ export async function runAction(): Promise<void> {
   // `verified` is false until the very end says otherwise, whatever happens in between (T69).
   core.setOutput('verified', 'false')
   try {
-    const inputs = parseInputs((name) => core.getInput(name))
+    const inputs = await parseInputs((name) => core.getInput(name))
     const result = await run(
       inputs,
       liveDeps((secret) => core.setSecret(secret)),

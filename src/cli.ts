@@ -91,7 +91,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 async function verify(args: string[], io: CliIo): Promise<number> {
   const { get, json } = inputFlags(args, INPUT_FLAGS, io)
-  const inputs = parseInputs(get)
+  const inputs = await parseInputs(get)
   const result = await run(
     inputs,
     liveDeps(() => undefined),

@@ -1,4 +1,4 @@
-import { readDockerfiles, type ParsedDockerfile } from './dockerfile/index.js'
+import type { ParsedDockerfile } from './dockerfile/index.js'
 import { InputError } from './errors.js'
 import { expandPaths } from './files/paths.js'
 import { isEvidenceFile } from './files/local-evidence.js'
@@ -6,7 +6,6 @@ import { parsePlatforms, type PlatformSelection } from './platforms.js'
 import { LIMITS, MiB } from './limits.js'
 import {
   GITHUB_ACTIONS_ISSUER,
-  loadPolicyFile,
   predicateTypesFor,
   type CompiledPolicy,
   type ImagePolicies,
@@ -76,7 +75,7 @@ export type InputGetter = (name: string) => string
  * Parses every input; each error is one sentence naming the input. `now` is when the gate
  * starts: a policy's `maxAge` counts back from it.
  */
-export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
+export async function parseInputs(get: InputGetter, now: Date = new Date()): Promise<Inputs> {
   const value = (name: string): string | undefined => get(name).trim() || undefined
   const images = list(get('image')).map((text) => ({ text, ref: parseReference(text, 'image') }))
   const subjects = otherSubjects(get)
@@ -94,15 +93,12 @@ export function parseInputs(get: InputGetter, now: Date = new Date()): Inputs {
   const policy: CompiledPolicy =
     policyPath === undefined
       ? { requirements: requirementsFrom(get, [identityPolicy(value, keyed)]) }
-      : policyRequirements(get, policyPath, keyed, now)
+      : await policyRequirements(get, policyPath, keyed, now)
   const requirements = policy.requirements
   const dockerfiles =
     subjects.dockerfilePatterns.length === 0
       ? undefined
-      : readDockerfiles(subjects.dockerfilePatterns, {
-          buildArgs: buildArgs(get('build-args')),
-          platform: runnerPlatform(),
-        })
+      : await dockerfilesFrom(get, subjects.dockerfilePatterns)
   const trustedRootPath = value('trusted-root')
   const githubToken = value('github-token')
   const outputDir = value('output-dir')
@@ -154,6 +150,16 @@ function otherSubjects(get: InputGetter): {
     skip: (file) => isEvidenceFile(file) || given.has(file),
   })
   return { dockerfilePatterns, files, bundles }
+}
+
+// Imported here, when the input is given, as the policy loader is: dockerfile-ast, yaml and ajv
+// would otherwise add ~25 ms to every start (issue #6).
+async function dockerfilesFrom(get: InputGetter, patterns: string[]): Promise<ParsedDockerfile[]> {
+  const { readDockerfiles } = await import('./dockerfile/read.js')
+  return readDockerfiles(patterns, {
+    buildArgs: buildArgs(get('build-args')),
+    platform: runnerPlatform(),
+  })
 }
 
 /** One value per line (paths may hold commas); blank lines and `#` comment lines are dropped. */
@@ -213,12 +219,12 @@ function identityPolicy(
 }
 
 /** The policy file's requirements; the flat inputs it replaces must then be unset. */
-function policyRequirements(
+async function policyRequirements(
   get: InputGetter,
   file: string,
   keyed: boolean,
   now: Date,
-): CompiledPolicy {
+): Promise<CompiledPolicy> {
   for (const name of POLICY_REPLACES) {
     const raw = get(name).trim()
     // `auto` is `require-signature`'s default in action.yml, so it counts as unset.
@@ -229,6 +235,7 @@ function policyRequirements(
       )
     }
   }
+  const { loadPolicyFile } = await import('./policy/load.js')
   return loadPolicyFile(file, { keyed, now })
 }
 

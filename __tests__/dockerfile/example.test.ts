@@ -5,7 +5,8 @@ import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { expandPaths } from '../../src/files/paths.js'
-import { applicable, loadPolicyFile } from '../../src/policy/index.js'
+import { applicable } from '../../src/policy/index.js'
+import { loadPolicyFile } from '../../src/policy/load.js'
 
 const DIR = fileURLToPath(new URL('../../examples/dockerfile-pr-check/', import.meta.url))
 

@@ -278,25 +278,31 @@ describe('Dockerfile base images', () => {
     expect(result.verdict).toBe('pass')
   })
 
-  test('the inputs: a glob that matches nothing, a missing file, bad build-args, a directory', () => {
+  test('the inputs: a glob that matches nothing, a missing file, bad build-args, a directory', async () => {
     const get = (values: Record<string, string>) => (name: string) =>
       ({ 'certificate-identity': ACME_SAN, ...values })[name] ?? ''
-    expect(() => parseInputs(get({ dockerfile: path.join(dir, 'none', '*.Dockerfile') }))).toThrow(
-      /`dockerfile` input's pattern .* matches no file/,
-    )
-    expect(() => parseInputs(get({ dockerfile: path.join(dir, 'missing') }))).toThrow(
+    await expect(
+      parseInputs(get({ dockerfile: path.join(dir, 'none', '*.Dockerfile') })),
+    ).rejects.toThrow(/`dockerfile` input's pattern .* matches no file/)
+    await expect(parseInputs(get({ dockerfile: path.join(dir, 'missing') }))).rejects.toThrow(
       /`dockerfile` input names .* which is not a file/,
     )
     const file = dockerfile('dir/Dockerfile', 'FROM alpine:3.20\n')
-    expect(parseInputs(get({ dockerfile: path.dirname(file) })).dockerfiles![0]!.path).toBe(file)
-    expect(() => parseInputs(get({ dockerfile: file, 'build-args': 'not an assignment' }))).toThrow(
-      /`build-args` input takes one NAME=value per line/,
+    expect((await parseInputs(get({ dockerfile: path.dirname(file) }))).dockerfiles![0]!.path).toBe(
+      file,
     )
+    await expect(
+      parseInputs(get({ dockerfile: file, 'build-args': 'not an assignment' })),
+    ).rejects.toThrow(/`build-args` input takes one NAME=value per line/)
     const many = dockerfile('many/Dockerfile', 'FROM alpine:3.20\n'.repeat(257))
-    expect(() => parseInputs(get({ dockerfile: many }))).toThrow(/257 FROM lines; at most 256/)
+    await expect(parseInputs(get({ dockerfile: many }))).rejects.toThrow(
+      /257 FROM lines; at most 256/,
+    )
     const empty = dockerfile('empty/Dockerfile', '# no instructions\n')
-    expect(() => parseInputs(get({ dockerfile: empty }))).toThrow(/has no FROM instruction/)
-    expect(() => parseInputs(get({}))).toThrow(/`image` input is required unless `dockerfile`/)
+    await expect(parseInputs(get({ dockerfile: empty }))).rejects.toThrow(/has no FROM instruction/)
+    await expect(parseInputs(get({}))).rejects.toThrow(
+      /`image` input is required unless `dockerfile`/,
+    )
   })
 })
 
@@ -327,7 +333,7 @@ images:
     expect(byRef(result, libraryRepo).matched).toEqual([`${host}/scg/library-*`])
     // `signer-identity` for an image may name only a signer its own pattern accepts.
     const values = { image: 'ghcr.io/acme/app:v1', policy: policy(patterns()) }
-    const inputs = parseInputs((name) => (values as Record<string, string>)[name] ?? '')
+    const inputs = await parseInputs((name) => (values as Record<string, string>)[name] ?? '')
     const sans = (i: ImageResult) =>
       acceptedIdentities(inputs, i).map((p) =>
         'publicKey' in p ? 'key' : p.subjectAlternativeName,

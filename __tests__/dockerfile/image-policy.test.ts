@@ -1,5 +1,6 @@
 // A policy's `images` and `default`: how they compile, what they refuse, and which apply.
-import { applicable, loadPolicyFile, type ImagePolicies } from '../../src/policy/index.js'
+import { applicable, type ImagePolicies } from '../../src/policy/index.js'
+import { loadPolicyFile } from '../../src/policy/load.js'
 import { NOW, writePolicy } from '../policy/fixtures.js'
 
 const SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'

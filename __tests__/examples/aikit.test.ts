@@ -152,7 +152,7 @@ test('fails: platforms all, since AIKit signs the index and not each platform ma
     platforms: 'all',
   }
   const result = await run(
-    parseInputs((name) => values[name as keyof typeof values] ?? ''),
+    await parseInputs((name) => values[name as keyof typeof values] ?? ''),
     testDeps(),
   )
   expect(exitCode(result)).toBe(1)

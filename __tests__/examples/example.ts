@@ -130,16 +130,13 @@ export function exampleInputs(
 }
 
 /** Runs the gate as the example workflow's step would, with the test's replacements. */
-export function runExample(
+export async function runExample(
   publisher: Publisher,
   replace: Record<string, string>,
   deps: Partial<Deps> = {},
 ): Promise<GateResult> {
   const values = exampleInputs(publisher, replace)
-  return run(
-    parseInputs((name) => values[name] ?? ''),
-    { ...testDeps(), ...deps },
-  )
+  return run(await parseInputs((name) => values[name] ?? ''), { ...testDeps(), ...deps })
 }
 
 /** The example policy with `edit` applied, written to a temporary file beside copies of its files. */

@@ -2,7 +2,7 @@
 // in a read-only job, with third-party actions pinned by commit, and the index lists them all.
 import fs from 'node:fs'
 import path from 'node:path'
-import { loadPolicy } from '../../src/policy/index.js'
+import { loadPolicy } from '../../src/policy/load.js'
 import {
   EXAMPLES_DIR,
   GATE_ACTION,

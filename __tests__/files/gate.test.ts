@@ -58,11 +58,8 @@ function release(files: Record<string, string | Buffer>): string {
 const sha = (alg: 'sha256' | 'sha512', data: Buffer | string): string =>
   `${alg}:${crypto.createHash(alg).update(data).digest('hex')}`
 
-function gate(values: Record<string, string>, deps = testDeps()): Promise<GateResult> {
-  return run(
-    parseInputs((name) => values[name] ?? ''),
-    deps,
-  )
+async function gate(values: Record<string, string>, deps = testDeps()): Promise<GateResult> {
+  return run(await parseInputs((name) => values[name] ?? ''), deps)
 }
 
 const only = (result: GateResult): ImageResult => {
@@ -393,15 +390,15 @@ describe('other local forms', () => {
     expect(only(unlogged).evidence[0]!.error).toEqual(expect.any(String))
   })
 
-  test('the inputs: bundle needs subject-path; a glob matching nothing is an error', () => {
+  test('the inputs: bundle needs subject-path; a glob matching nothing is an error', async () => {
     const get = (values: Record<string, string>) => (name: string) =>
       ({ 'certificate-identity': RELEASE.san, ...values })[name] ?? ''
-    expect(() => parseInputs(get({ bundle: 'x.sigstore.json', image: 'a/b:1' }))).toThrow(
+    await expect(parseInputs(get({ bundle: 'x.sigstore.json', image: 'a/b:1' }))).rejects.toThrow(
       /`bundle` input needs `subject-path`/,
     )
-    expect(() => parseInputs(get({ 'subject-path': path.join(work, 'nothing-*') }))).toThrow(
-      /matches no file/,
-    )
+    await expect(
+      parseInputs(get({ 'subject-path': path.join(work, 'nothing-*') })),
+    ).rejects.toThrow(/matches no file/)
   })
 })
 

@@ -37,6 +37,8 @@ export async function gateFixture(): Promise<{ host: string; ss: MiniSigstore; r
 
 /** Parses inputs as the action would, with the test registry allowed over plain HTTP. */
 export async function runGate(host: string, values: Record<string, string>): Promise<GateResult> {
-  const inputs = parseInputs((name) => ({ 'insecure-registries': host, ...values })[name] ?? '')
+  const inputs = await parseInputs(
+    (name) => ({ 'insecure-registries': host, ...values })[name] ?? '',
+  )
   return run(inputs, testDeps())
 }

@@ -148,21 +148,24 @@ function policyFile(s: Scenario): string {
 }
 
 /** Parses inputs as the action does; an InputError is the outcome, not a test failure. */
-function parse(values: Record<string, string>) {
+async function parse(values: Record<string, string>) {
   try {
-    return parseInputs((name) => ({ image: 'ghcr.io/acme/app:v1', ...values })[name] ?? '', NOW)
+    return await parseInputs(
+      (name) => ({ image: 'ghcr.io/acme/app:v1', ...values })[name] ?? '',
+      NOW,
+    )
   } catch (error) {
     if (error instanceof InputError) return 'input error'
     throw error
   }
 }
 
-test('flat inputs and the equivalent policy file give the same findings', () => {
-  fc.assert(
-    fc.property(scenario, evidence, (s, pieces) => {
-      const flat = parse(flatInputs(s))
+test('flat inputs and the equivalent policy file give the same findings', async () => {
+  await fc.assert(
+    fc.asyncProperty(scenario, evidence, async (s, pieces) => {
+      const flat = await parse(flatInputs(s))
       const keyInput: Record<string, string> = 'key' in s.signer ? { 'public-key': 'key.pem' } : {}
-      const policy = parse({ policy: policyFile(s), ...keyInput })
+      const policy = await parse({ policy: policyFile(s), ...keyInput })
       // Both refuse the same inputs (a bad pattern, nothing to verify, an empty identity)...
       if (flat === 'input error' || policy === 'input error') {
         expect(policy).toBe(flat)

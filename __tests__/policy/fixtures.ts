@@ -2,7 +2,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { evaluate, loadPolicy, type Requirement } from '../../src/policy/index.js'
+import { evaluate, type Requirement } from '../../src/policy/index.js'
+import { loadPolicy } from '../../src/policy/load.js'
 import type { CheckedEvidence, SignerSummary } from '../../src/types.js'
 
 export const ISSUER = 'https://token.actions.githubusercontent.com'

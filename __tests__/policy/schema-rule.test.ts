@@ -1,7 +1,8 @@
 // The schema rule: a JSON Schema (inline or a file next to the policy) applied to the predicate.
 import fs from 'node:fs'
 import path from 'node:path'
-import { evaluate, loadPolicy } from '../../src/policy/index.js'
+import { evaluate } from '../../src/policy/index.js'
+import { loadPolicy } from '../../src/policy/load.js'
 import { attestation, judge, loadError, NOW, writePolicy } from './fixtures.js'
 
 const PROVENANCE = {

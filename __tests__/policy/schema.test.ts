@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { InputError } from '../../src/errors.js'
-import { loadPolicy } from '../../src/policy/index.js'
+import { loadPolicy } from '../../src/policy/load.js'
 import { policySchema } from '../../src/policy/validate.js'
 import { compile, loadError, NOW, writePolicy } from './fixtures.js'
 
@@ -123,8 +123,12 @@ attestations:
     )
     const [provenance, sbom] = loadPolicy(file, { keyed: false, now: NOW })
     expect(provenance!.rules).toEqual([
-      { rule: 'schema', source: './provenance.schema.json', schema },
+      { rule: 'schema', source: './provenance.schema.json', validate: expect.any(Function) },
     ])
+    const [rule] = provenance!.rules!
+    const validate = rule!.rule === 'schema' ? rule!.validate! : undefined
+    expect(validate!({ buildDefinition: {} })).toBe(true)
+    expect(validate!({})).toBe(false)
     expect(sbom!.rules).toEqual([
       {
         rule: 'schema',

@@ -64,7 +64,9 @@ export async function gateRun(
     urls.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
     return globalThis.fetch(input, init)
   }
-  const inputs = parseInputs((name) => ({ 'insecure-registries': host, ...values })[name] ?? '')
+  const inputs = await parseInputs(
+    (name) => ({ 'insecure-registries': host, ...values })[name] ?? '',
+  )
   const result = await run(inputs, { ...testDeps(), fetch: recording, ...deps })
   const allowed = new Set([host, ...(deps.githubApiUrl ? [new URL(deps.githubApiUrl).host] : [])])
   for (const url of urls) expect(allowed).toContain(new URL(url).host)

@@ -88,13 +88,15 @@ export interface GateOptions {
 }
 
 /** Runs the gate as the action does (inputs parsed the same way) with injectable deps. */
-export function gate(
+export async function gate(
   registryHost: string,
   values: Record<string, string>,
   options: GateOptions = {},
 ): Promise<GateResult> {
   const insecure = [registryHost, ...(options.insecure ?? [])].join(',')
-  const inputs = parseInputs((name) => ({ 'insecure-registries': insecure, ...values })[name] ?? '')
+  const inputs = await parseInputs(
+    (name) => ({ 'insecure-registries': insecure, ...values })[name] ?? '',
+  )
   return run(inputs, { ...testDeps(options.masked), ...options.deps })
 }
 

@@ -144,7 +144,7 @@ describe('T54 unexpected exceptions', () => {
   test('a dependency throwing something that is not an Error (fetch) is exit 2, never a pass', async () => {
     const r = await registry()
     await signedImage(r, ss)
-    const inputs = parseInputs(
+    const inputs = await parseInputs(
       (name) =>
         ({
           image: `${r.host}/acme/app:v1`,
@@ -163,7 +163,7 @@ describe('T54 unexpected exceptions', () => {
   test('a dependency answering garbage (fetch resolving to a non-Response) is exit 2', async () => {
     const r = await registry()
     await signedImage(r, ss)
-    const inputs = parseInputs(
+    const inputs = await parseInputs(
       (name) =>
         ({
           image: `${r.host}/acme/app:v1`,
@@ -193,7 +193,7 @@ describe('T54 unexpected exceptions', () => {
       jest.unstable_mockModule('@sigstore/verify', () => ({ ...realVerify, Verifier: Throwing }))
       const main = await import('../../src/main.js')
       const inputsModule = await import('../../src/inputs.js')
-      const inputs = inputsModule.parseInputs(
+      const inputs = await inputsModule.parseInputs(
         (name) =>
           ({
             image: `${r.host}/acme/app:v1`,
@@ -263,7 +263,7 @@ describe('T55 infrastructure failure is a failure', () => {
 
   test('a registry name that does not resolve (no network) is exit 2, never skipped', async () => {
     const result = await run(
-      parseInputs(
+      await parseInputs(
         (name) =>
           ({
             image: 'registry.invalid/acme/app:v1',
@@ -279,7 +279,7 @@ describe('T55 infrastructure failure is a failure', () => {
   test('the public-good root unavailable (no trusted-root, TUF down) stops the run with no verdict: exit 2', async () => {
     const r = await registry()
     await signedImage(r, ss)
-    const inputs = parseInputs(
+    const inputs = await parseInputs(
       (name) =>
         ({
           image: `${r.host}/acme/app:v1`,

@@ -45,8 +45,8 @@ async function publicGoodBundle(digest: string): Promise<unknown> {
   return (await ss.attest(statement(digest), { identity: githubIdentity() })).bundle
 }
 
-function gate(values: Record<string, string>, deps: Partial<Deps> = {}) {
-  const inputs = parseInputs(
+async function gate(values: Record<string, string>, deps: Partial<Deps> = {}) {
+  const inputs = await parseInputs(
     (name) =>
       ({
         // Plain HTTP to the loopback registry, API and blob host only (inputs refuse anything else).

@@ -47,7 +47,7 @@ export async function inspect(get: InputGetter, deps: Deps): Promise<Inventory> 
   const given = (names: string[]): boolean => names.some((name) => get(name).trim() !== '')
   const signerGiven = given(SIGNER_INPUTS)
   // The gate's inputs demand a signer; inspect judges none, so a placeholder stands in, never used.
-  const inputs = parseInputs((name) =>
+  const inputs = await parseInputs((name) =>
     name === 'certificate-identity' && !signerGiven ? 'inspect:no-identity' : get(name),
   )
   const policy =

@@ -1,5 +1,7 @@
-export { readDockerfiles, type ParsedDockerfile } from './read.js'
-export { parseDockerfile, platformArgs, type FromLine, type FromBase } from './parse.js'
+// Reading and parsing (read.ts, parse.ts, with dockerfile-ast) load only when the `dockerfile`
+// input is given (inputs.ts imports read.ts itself); only types are named here.
+export type { ParsedDockerfile } from './read.js'
+export type { FromLine, FromBase } from './parse.js'
 export {
   baseImages,
   dockerfileResults,

@@ -20,13 +20,10 @@ import type { Requirement } from './evaluate.js'
 import { imagePattern, type ImagePolicies } from './images.js'
 import { GITHUB_ACTIONS_ISSUER, expandPreset } from './presets.js'
 import { PREDICATE_ALIASES, predicateTypesOf } from './predicate-types.js'
-import {
-  compileUserSchema,
-  type Rule,
-  type SchemaRule,
-  type VulnerabilitiesRule,
-} from './rules/index.js'
-import { pointer, policySchema, policyError } from './validate.js'
+import type { Rule, SchemaRule, VulnerabilitiesRule } from './rules/index.js'
+import { pointer, policyError } from './policy-error.js'
+import { compileUserSchema } from './user-schema.js'
+import { policySchema } from './validate.js'
 
 export interface CompileOptions {
   /** The `public-key` input is set: every signer must then be that key. */
@@ -279,7 +276,7 @@ function schemaRule(schema: string | object, path: string, options: CompileOptio
     const read = options.readSchema(schema)
     if ('problem' in read) return { rule: 'schema', source: schema, problem: read.problem }
     try {
-      compileUserSchema(read.schema)
+      return { rule: 'schema', source: schema, validate: compileUserSchema(read.schema) }
     } catch (error) {
       return {
         rule: 'schema',
@@ -287,14 +284,12 @@ function schemaRule(schema: string | object, path: string, options: CompileOptio
         problem: `not a usable JSON Schema: ${describe(error)}`,
       }
     }
-    return { rule: 'schema', source: schema, schema: read.schema }
   }
   try {
-    compileUserSchema(schema)
+    return { rule: 'schema', source: 'the inline schema', validate: compileUserSchema(schema) }
   } catch (error) {
     throw policyError(path, `is not a usable JSON Schema: ${describe(error)}`, { cause: error })
   }
-  return { rule: 'schema', source: 'the inline schema', schema }
 }
 
 function vulnerabilitiesRule(

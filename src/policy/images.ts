@@ -3,7 +3,7 @@ import type { Finding, ImageRef } from '../types.js'
 import { matches } from '../verify/identity.js'
 import type { Requirement } from './evaluate.js'
 import { globToRegExp } from './glob.js'
-import { policyError } from './validate.js'
+import { policyError } from './policy-error.js'
 
 /** One `images` entry, compiled: its patterns (canonical) and its requirements. */
 export interface ImagePolicy {

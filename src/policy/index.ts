@@ -1,6 +1,5 @@
 export { evaluate, predicatesRead, type Requirement, type SubjectKind } from './evaluate.js'
 export { predicateTypesFor, PREDICATE_ALIASES } from './predicate-types.js'
-export { loadPolicy, loadPolicyFile } from './load.js'
 export type { CompiledPolicy } from './compile.js'
 export { applicable, imageName, type ImagePolicies } from './images.js'
 export { GITHUB_ACTIONS_ISSUER } from './presets.js'

@@ -1,27 +1,10 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
-import { InputError } from '../errors.js'
 import type { PolicyDoc } from './document.js'
+import { pointer, policyError } from './policy-error.js'
 // A JSON import, so ncc bundles the published schema and validation uses exactly that file.
 import policySchema from './schemas/policy.schema.json' with { type: 'json' }
 
 export { policySchema }
-
-/** An InputError naming the `policy` input and the JSON path (RFC 6901) of the offending field. */
-export function policyError(
-  path: string,
-  problem: string,
-  options?: { cause?: unknown; code?: 'INPUT_INVALID' | 'INPUT_CONFLICT' },
-): InputError {
-  return new InputError(`The \`policy\` input is invalid at ${path || '/'}: ${problem}.`, options)
-}
-
-/** Appends segments to a JSON pointer, escaped; a user-chosen key is cut to stay readable. */
-export function pointer(base: string, ...segments: (string | number)[]): string {
-  const escaped = segments.map((s) =>
-    String(s).slice(0, 80).replaceAll('~', '~0').replaceAll('/', '~1'),
-  )
-  return [base, ...escaped].join('/')
-}
 
 let validator: ValidateFunction | undefined
 

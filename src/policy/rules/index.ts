@@ -7,7 +7,6 @@ import type { Rule, RuleContext } from './types.js'
 import { checkVulnerabilities } from './vulnerabilities.js'
 
 export type { Rule, RuleContext, SchemaRule, VulnerabilitiesRule } from './types.js'
-export { compileUserSchema } from './schema.js'
 
 /**
  * Checks one rule on a verified attestation's predicate; returns what failed, each naming the

@@ -1,3 +1,4 @@
+import type { ValidateFunction } from 'ajv'
 import type { CheckedEvidence } from '../../types.js'
 import type { IdentityPolicy, StringMatcher } from '../../verify/identity.js'
 import type { Severity } from '../document.js'
@@ -16,7 +17,8 @@ export interface SchemaRule {
   rule: 'schema'
   /** The path as the policy wrote it, or `inline`. */
   source: string
-  schema?: object
+  /** The schema, compiled when the policy was loaded (policy/user-schema.ts). */
+  validate?: ValidateFunction
   problem?: string
 }
 
