@@ -904,7 +904,7 @@ var root_1 = __webpack_require__(8946);
 Object.defineProperty(exports, "Root", ({ enumerable: true, get: function () { return root_1.Root; } }));
 var signature_1 = __webpack_require__(874);
 Object.defineProperty(exports, "Signature", ({ enumerable: true, get: function () { return signature_1.Signature; } }));
-var snapshot_1 = __webpack_require__(4148);
+var snapshot_1 = __webpack_require__(9386);
 Object.defineProperty(exports, "Snapshot", ({ enumerable: true, get: function () { return snapshot_1.Snapshot; } }));
 var targets_1 = __webpack_require__(6150);
 Object.defineProperty(exports, "Targets", ({ enumerable: true, get: function () { return targets_1.Targets; } }));
@@ -1026,7 +1026,7 @@ const base_1 = __webpack_require__(8883);
 const error_1 = __webpack_require__(5494);
 const root_1 = __webpack_require__(8946);
 const signature_1 = __webpack_require__(874);
-const snapshot_1 = __webpack_require__(4148);
+const snapshot_1 = __webpack_require__(9386);
 const targets_1 = __webpack_require__(6150);
 const timestamp_1 = __webpack_require__(1796);
 const utils_1 = __webpack_require__(846);
@@ -1673,7 +1673,7 @@ exports.Signature = Signature;
 
 /***/ }),
 
-/***/ 4148:
+/***/ 9386:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -2014,7 +2014,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getPublicKey = getPublicKey;
 const crypto_1 = __importDefault(__webpack_require__(6982));
 const error_1 = __webpack_require__(5494);
-const oid_1 = __webpack_require__(7953);
+const oid_1 = __webpack_require__(334);
 const ASN1_TAG_SEQUENCE = 0x30;
 const ANS1_TAG_BIT_STRING = 0x03;
 const NULL_BYTE = 0x00;
@@ -2180,7 +2180,7 @@ const isHex = (key) => /^[0-9a-fA-F]+$/.test(key);
 
 /***/ }),
 
-/***/ 7953:
+/***/ 334:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3929,7 +3929,7 @@ const models_1 = __webpack_require__(8908);
 const debug_1 = __importDefault(__webpack_require__(2830));
 const fs = __importStar(__webpack_require__(9896));
 const path = __importStar(__webpack_require__(6928));
-const package_json_1 = __webpack_require__(9904);
+const package_json_1 = __webpack_require__(7523);
 const config_1 = __webpack_require__(2730);
 const error_1 = __webpack_require__(6376);
 const fetcher_1 = __webpack_require__(6337);
@@ -7350,7 +7350,7 @@ module.exports = /*#__PURE__*/JSON.parse('{"https://tuf-repo-cdn.sigstore.dev":{
 
 /***/ }),
 
-/***/ 9904:
+/***/ 7523:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"tuf-js","version":"6.0.2","description":"JavaScript implementation of The Update Framework (TUF)","main":"dist/index.js","types":"dist/index.d.ts","scripts":{"build":"tsc --build tsconfig.build.json","clean":"rm -rf dist && rm tsconfig.build.tsbuildinfo","test":"jest"},"repository":{"type":"git","url":"git+https://github.com/theupdateframework/tuf-js.git"},"files":["dist"],"keywords":["tuf","security","update"],"author":"bdehamer@github.com","license":"MIT","bugs":{"url":"https://github.com/theupdateframework/tuf-js/issues"},"homepage":"https://github.com/theupdateframework/tuf-js/tree/main/packages/client#readme","devDependencies":{"@tufjs/repo-mock":"5.0.2","@types/debug":"^4.1.13","@types/retry":"^0.12.5"},"dependencies":{"@gar/promise-retry":"^1.0.3","@tufjs/models":"5.0.2","debug":"^4.4.3"},"engines":{"node":"^22.22.2 || ^24.15.0 || >=26.0.0"}}');
