@@ -67,3 +67,58 @@ describe('the policy input', () => {
     )
   })
 })
+
+describe('`on`: where a requirement is judged under `platforms`', () => {
+  const placed = (platforms: string | undefined, signatureOn: string, provenanceOn?: string) =>
+    writePolicy(
+      [
+        'version: 1',
+        ...(platforms === undefined ? [] : [`platforms: ${platforms}`]),
+        'identities:',
+        '  release: [{ preset: github-workflow, repository: acme/app }]',
+        'signature:',
+        `  on: ${signatureOn}`,
+        '  identities: [release]',
+        'attestations:',
+        '  - type: slsaprovenance',
+        ...(provenanceOn === undefined ? [] : [`    on: ${provenanceOn}`]),
+        '    identities: [release]',
+      ].join('\n'),
+    )
+
+  test('is kept on the requirement it is given for, and only there', async () => {
+    const inputs = await parseInputs(get({ policy: placed('all', 'platforms', 'index') }))
+    expect(inputs.requirements.map((r) => [r.name, r.on])).toEqual([
+      ['signature', 'platforms'],
+      ['slsaprovenance', 'index'],
+    ])
+    const unplaced = await parseInputs(get({ policy: writePolicy(POLICY) }))
+    expect(unplaced.requirements[0]).not.toHaveProperty('on')
+  })
+
+  test('platforms or both needs platforms (from the policy or the input)', async () => {
+    await expect(parseInputs(get({ policy: placed(undefined, 'both') }))).rejects.toThrow(
+      'The `policy` input places `signature` on platform manifests (`on: both`), but only the index is checked: set `platforms` to all or a list of platforms.',
+    )
+    await expect(parseInputs(get({ policy: placed('index', 'platforms') }))).rejects.toThrow(
+      /only the index is checked/,
+    )
+    const viaInput = await parseInputs(get({ policy: placed(undefined, 'both'), platforms: 'all' }))
+    expect(viaInput.platforms).toBe('all')
+  })
+
+  test('under platforms, something must be asked of the platforms', async () => {
+    await expect(
+      parseInputs(get({ policy: placed('[linux/amd64]', 'index', 'index') })),
+    ).rejects.toThrow(/places every requirement on the index/)
+    // Without platforms, `on: index` says what is checked anyway.
+    const indexOnly = await parseInputs(get({ policy: placed(undefined, 'index', 'index') }))
+    expect(indexOnly.platforms).toBe('index')
+  })
+
+  test('anything else is refused by the schema', async () => {
+    await expect(parseInputs(get({ policy: placed('all', 'everywhere') }))).rejects.toThrow(
+      'The `policy` input is invalid at /signature/on: must be one of index, platforms, both.',
+    )
+  })
+})

@@ -9,10 +9,11 @@ import { exitCode } from '../src/report/result.js'
 import { renderSummary } from '../src/report/summary.js'
 import { gateFixture, runGate } from './helpers/gate.js'
 import { githubIdentity } from './helpers/mini-sigstore.js'
-import { cosignSign } from './helpers/publish.js'
+import { attestImage, cosignSign } from './helpers/publish.js'
 import { pushImage, pushIndex, uniqueRepo } from './helpers/registry.js'
 
 const SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
+const SLSA = 'https://slsa.dev/provenance/v1'
 const identity = githubIdentity({
   repo: 'acme/app',
   workflowPath: '.github/workflows/release.yml',
@@ -173,6 +174,95 @@ describe('the gate on a multi-platform index', () => {
     await expect(runGate(host, { ...values, platforms: 'index' })).rejects.toThrow(
       /`platforms` input cannot be combined/,
     )
+  })
+
+  describe('a requirement placed with `on`', () => {
+    /** Each platform signed, provenance attested on `provenanceOn` only. */
+    async function provenanceOn(subject: 'index' | 'amd64') {
+      const img = await index({ amd64: true, arm64: true })
+      const repo = img.ref.slice(host.length + 1, -':v1'.length)
+      const digest = subject === 'index' ? img.index : img.amd64
+      await attestImage(ss, host, repo, digest, SLSA, { buildDefinition: {} }, { identity })
+      return img
+    }
+    const policyGate = (ref: string, on?: string) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scg-on-'))
+      const policy = path.join(dir, 'policy.yml')
+      fs.writeFileSync(
+        policy,
+        [
+          'version: 1',
+          'platforms: all',
+          'signature:',
+          `  identities: [{ san: "${SAN}" }]`,
+          'attestations:',
+          '  - type: slsaprovenance1',
+          ...(on === undefined ? [] : [`    on: ${on}`]),
+          `    identities: [{ san: "${SAN}" }]`,
+        ].join('\n'),
+      )
+      return runGate(host, { image: ref, 'trusted-root': root, policy, sources: 'referrers' })
+    }
+    const verdicts = (result: Awaited<ReturnType<typeof policyGate>>) =>
+      result.images[0]!.platforms!.map((p) => [p.platform, p.verdict])
+
+    test('on: index: a signature on each platform and provenance on the index pass', async () => {
+      const img = await provenanceOn('index')
+      const result = await policyGate(img.ref, 'index')
+      expect(result.verdict).toBe('pass')
+      const image = result.images[0]!
+      expect(verdicts(result)).toEqual([
+        ['linux/amd64', 'pass'],
+        ['linux/arm64', 'pass'],
+      ])
+      // The platforms are not asked for provenance, so no coverage warning says they lack it.
+      for (const p of image.platforms!) {
+        expect(p.findings.map((f) => f.requirement)).toEqual(['signature'])
+      }
+      expect(image.findings).toContainEqual(
+        expect.objectContaining({ requirement: 'slsaprovenance1 (index)', status: 'pass' }),
+      )
+      expect(image.findings.map((f) => f.requirement)).not.toContain('slsaprovenance1 coverage')
+    })
+
+    test('without `on`, the same image fails: each platform must carry the provenance', async () => {
+      const img = await provenanceOn('index')
+      const result = await policyGate(img.ref)
+      expect(exitCode(result)).toBe(1)
+      expect(verdicts(result)).toEqual([
+        ['linux/amd64', 'fail'],
+        ['linux/arm64', 'fail'],
+      ])
+      expect(result.images[0]!.findings).toContainEqual(
+        expect.objectContaining({ requirement: 'slsaprovenance1 coverage', status: 'warn' }),
+      )
+    })
+
+    test('on: index fails when only a platform carries it, naming the index', async () => {
+      const img = await provenanceOn('amd64')
+      const result = await policyGate(img.ref, 'index')
+      expect(exitCode(result)).toBe(1)
+      expect(verdicts(result)).toEqual([
+        ['linux/amd64', 'pass'],
+        ['linux/arm64', 'pass'],
+      ])
+      expect(result.images[0]!.findings).toContainEqual(
+        expect.objectContaining({ requirement: 'slsaprovenance1 (index)', status: 'fail' }),
+      )
+    })
+
+    test('on: both asks the index and each platform', async () => {
+      const img = await provenanceOn('index')
+      const result = await policyGate(img.ref, 'both')
+      expect(exitCode(result)).toBe(1)
+      expect(verdicts(result)).toEqual([
+        ['linux/amd64', 'fail'],
+        ['linux/arm64', 'fail'],
+      ])
+      expect(result.images[0]!.findings).toContainEqual(
+        expect.objectContaining({ requirement: 'slsaprovenance1 (index)', status: 'pass' }),
+      )
+    })
   })
 
   test('platforms on a single-platform image changes nothing', async () => {

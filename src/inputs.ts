@@ -103,6 +103,8 @@ export async function parseInputs(get: InputGetter, now: Date = new Date()): Pro
   const githubToken = value('github-token')
   const outputDir = value('output-dir')
   const alsoIn = signatureRepository(value('signature-repository'))
+  const platforms = platformsFrom(list(get('platforms')), policy.platforms)
+  checkPlacement(policy, platforms)
   return {
     images,
     requirements,
@@ -118,7 +120,7 @@ export async function parseInputs(get: InputGetter, now: Date = new Date()): Pro
     concurrency: wholeNumber(get, 'concurrency', 8, 1, 32),
     sources: sourceIds(get('sources')),
     ...(alsoIn !== undefined && { signatureRepository: alsoIn }),
-    platforms: platformsFrom(list(get('platforms')), policy.platforms),
+    platforms,
     ...(dockerfiles !== undefined && { dockerfiles }),
     ...(dockerfiles !== undefined && {
       requireDigestPinning:
@@ -366,6 +368,35 @@ function sourceIds(text: string): Set<SourceId> {
 }
 
 // The input and the policy file may each say it, but not both.
+/** Each requirement's `on` must fit `platforms`, and under `platforms` some must be the platforms'. */
+function checkPlacement(policy: CompiledPolicy, platforms: PlatformSelection): void {
+  const sets = [
+    policy.requirements,
+    ...(policy.images?.entries.map((e) => e.requirements) ?? []),
+    ...(policy.images?.fallback === undefined ? [] : [policy.images.fallback]),
+  ]
+  for (const requirements of sets) {
+    const misplaced = requirements.find((r) => r.on === 'platforms' || r.on === 'both')
+    if (platforms === 'index' && misplaced !== undefined) {
+      throw new InputError(
+        `The \`policy\` input places \`${misplaced.name}\` on platform manifests (\`on: ${misplaced.on}\`), but only the index is checked: set \`platforms\` to all or a list of platforms.`,
+        { code: 'INPUT_CONFLICT' },
+      )
+    }
+    // An empty set is never a pass: each selected platform must be asked for something.
+    if (
+      platforms !== 'index' &&
+      requirements.length > 0 &&
+      requirements.every((r) => r.on === 'index')
+    ) {
+      throw new InputError(
+        'The `policy` input places every requirement on the index (`on: index`), so nothing is asked of the platforms `platforms` selects: place one on the platforms, or leave `platforms` at index.',
+        { code: 'INPUT_CONFLICT' },
+      )
+    }
+  }
+}
+
 function platformsFrom(
   input: string[],
   fromPolicy: PlatformSelection | undefined,

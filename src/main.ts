@@ -293,7 +293,9 @@ async function judge(ref: ImageRef, inputs: Inputs, examiner: Examiner): Promise
   const { verdict, class: evidenceClass, findings } = judgeEvidence(evidence, inputs)
   // Keys in result-JSON order: verdict and class before the long evidence list.
   const result: ImageResult = { ...image, verdict, class: evidenceClass, evidence, findings }
-  return platforms === undefined ? result : withPlatforms(result, await platforms)
+  return platforms === undefined
+    ? result
+    : withPlatforms(result, await platforms, inputs.requirements)
 }
 
 function errorResult({ evidence, error, ...image }: FailedImage): ImageResult {

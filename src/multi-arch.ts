@@ -1,6 +1,7 @@
 import type { Inputs } from './inputs.js'
 import { examineDigest, failure, judgeEvidence, type Examiner } from './examine.js'
 import { selectPlatforms, type PlatformSelection } from './platforms.js'
+import type { Requirement } from './policy/index.js'
 import type { Descriptor, Repository } from './registry/index.js'
 import type { Digest, Finding, ImageResult, PlatformResult } from './types.js'
 import { mapLimit } from './util/concurrency.js'
@@ -38,7 +39,13 @@ export async function examinePlatforms(
         descriptor.mediaType,
         examiner,
       )
-      const { verdict, class: evidenceClass, findings } = judgeEvidence(evidence, inputs)
+      const {
+        verdict,
+        class: evidenceClass,
+        findings,
+      } = judgeEvidence(evidence, {
+        requirements: inputs.requirements.filter(onPlatforms),
+      })
       return { ...base, verdict, class: evidenceClass, evidence, findings } satisfies PlatformResult
     } catch (error) {
       const result: PlatformResult = {
@@ -54,12 +61,22 @@ export async function examinePlatforms(
   return { manifests, missing, platforms }
 }
 
+// A requirement's `on` (policy files): judged on the index's own evidence, each platform's, or both.
+const onIndex = (r: Requirement): boolean => r.on === 'index' || r.on === 'both'
+const onPlatforms = (r: Requirement): boolean => r.on !== 'index'
+
 /**
- * Judges an index by its platforms. The image passes only when every selected platform does and
- * none that was named is missing; the index's own findings are kept as warnings, with a warning
- * wherever evidence covers the index but not a platform, or the reverse.
+ * Judges an index by its platforms, and by its own evidence for the requirements placed on it
+ * (`on: index | both`). The image passes only when every selected platform does, none that was
+ * named is missing, and the index meets what is placed on it; the index's other findings are kept
+ * as warnings, with a warning wherever evidence covers the index but not a platform, or the
+ * reverse. `image.findings` are `requirements`' findings on the index, in their order.
  */
-export function withPlatforms(image: ImageResult, examined: ExaminedPlatforms): ImageResult {
+export function withPlatforms(
+  image: ImageResult,
+  examined: ExaminedPlatforms,
+  requirements: Requirement[],
+): ImageResult {
   if ('error' in examined) return { ...image, verdict: 'error', error: examined.error }
   const { manifests, missing, platforms } = examined
   const present =
@@ -75,25 +92,33 @@ export function withPlatforms(image: ImageResult, examined: ExaminedPlatforms): 
     expected: `a ${name} manifest in the index`,
     actual: `the index has ${present}`,
   }))
+  const decides = image.findings.map((_, i) => onIndex(requirements[i]!))
+  const index = indexFindings(image.findings, decides)
   const findings = [
     ...absent,
-    ...indexFindings(image.findings),
-    ...coverageWarnings(image.findings, platforms),
+    ...index,
+    // Only for what the platforms alone decide: placed on the index, it is not asked of them.
+    ...coverageWarnings(
+      image.findings.filter((_, i) => !decides[i]),
+      platforms,
+    ),
   ]
   const verdict = platforms.some((p) => p.verdict === 'error')
     ? 'error'
-    : absent.length > 0 || platforms.some((p) => p.verdict === 'fail')
+    : absent.length > 0 ||
+        platforms.some((p) => p.verdict === 'fail') ||
+        index.some((f) => f.status === 'fail')
       ? 'fail'
       : 'pass'
   return { ...image, verdict, findings, platforms }
 }
 
-// The index's own evidence does not decide under `platforms`; its failures are only warnings.
-function indexFindings(findings: Finding[]): Finding[] {
-  return findings.map((f) => ({
+// The index's own evidence decides only what is placed on it; its other failures only warn.
+function indexFindings(findings: Finding[], decides: boolean[]): Finding[] {
+  return findings.map((f, i) => ({
     ...f,
     requirement: `${f.requirement} (index)`,
-    status: f.status === 'fail' ? 'warn' : f.status,
+    status: f.status === 'fail' && !decides[i] ? 'warn' : f.status,
   }))
 }
 

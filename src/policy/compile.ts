@@ -155,6 +155,7 @@ function compileRequirements(doc: PolicyDoc, options: CompileOptions): CompiledP
                 pointer(path, 'signature', 'identities'),
               ),
               required: section.signature.required ?? true,
+              ...(section.signature.on !== undefined && { on: section.signature.on }),
             },
           ]
     return [
@@ -179,6 +180,7 @@ function compileRequirements(doc: PolicyDoc, options: CompileOptions): CompiledP
       predicateTypes,
       identities: signers(a.identities, pointer(path, 'identities')),
       required: a.required ?? true,
+      ...(a.on !== undefined && { on: a.on }),
       ...(rules.length > 0 && { rules }),
     }
   }

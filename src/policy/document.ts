@@ -45,17 +45,21 @@ export interface RulesDoc {
   }
 }
 
+/** Under `platforms`: whose evidence a requirement is judged on (default `platforms`). */
+export type Placement = 'index' | 'platforms' | 'both'
+
 export interface AttestationDoc {
   type: string
   name?: string
   required?: boolean
+  on?: Placement
   identities: IdentityRefDoc[]
   rules?: RulesDoc
 }
 
 /** What a subject must carry: the top level, an `images` entry, or `default`. */
 export interface RequirementsDoc {
-  signature?: { required?: boolean; identities: IdentityRefDoc[] }
+  signature?: { required?: boolean; on?: Placement; identities: IdentityRefDoc[] }
   attestations?: AttestationDoc[]
 }
 

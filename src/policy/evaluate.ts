@@ -1,4 +1,5 @@
 import type { CheckedEvidence, Finding } from '../types.js'
+import type { Placement } from './document.js'
 import { describeIdentity, identityMismatch, type IdentityPolicy } from '../verify/identity.js'
 import { checkRule, describeRule, type Rule, type RuleContext } from './rules/index.js'
 import { predicateTypesOf } from './predicate-types.js'
@@ -17,6 +18,11 @@ export interface Requirement {
   identities: IdentityPolicy[]
   /** Optional requirements only warn. */
   required: boolean
+  /**
+   * Under `platforms`, on an index: judged on the index's own evidence, on each platform
+   * manifest's (the default), or on both (multi-arch.ts). Policy files only.
+   */
+  on?: Placement
   /** Rules on the content of the attestation that satisfied the identity (policy files only). */
   rules?: Rule[]
 }
