@@ -63,6 +63,14 @@ export const LIMITS = {
   /** A Dockerfile (the largest real ones are a few dozen KiB), and FROM lines in all of a run's. */
   dockerfileBytes: MiB,
   dockerfileFromLines: 256,
+  /**
+   * Expanding one FROM line: `${…}` nested this deep, this many characters out (ARGs that repeat
+   * one another could double at each step), and pattern positions × characters visited by the
+   * `#`, `%` and `/` operators' matching.
+   */
+  fromExpansionDepth: 8,
+  fromExpansionChars: 8192,
+  fromPatternSteps: 1_000_000,
   /** A release file verified by a message signature is hashed over its bytes in memory. */
   signedFileBytes: 1024 * MiB,
   /** What a docker credential helper prints: a JSON object with a user name and a secret. */

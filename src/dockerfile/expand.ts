@@ -1,9 +1,9 @@
 // Variable expansion in a FROM line, as BuildKit's shell lexer does it (moby/buildkit
 // frontend/dockerfile/shell/lex.go, ProcessWord): quotes are removed, the escape character quotes
 // the next character, and `$NAME`, `${NAME}` and `${NAME<op>word}` are replaced. Pure.
-
-/** A FROM line that cannot be expanded; the message is the reason shown to the user. */
-export class ExpandError extends Error {}
+import { LIMITS } from '../limits.js'
+import { ExpandError } from './expand-error.js'
+import { replacePattern, trimPrefix, trimSuffix } from './shell-pattern.js'
 
 /** What an expansion gave: the word, and the variables it read that were unset. */
 export interface Expanded {
@@ -11,10 +11,8 @@ export interface Expanded {
   unset: string[]
 }
 
-// Nested `${…:-${…}}` deeper than this is refused rather than recursed into.
-const MAX_DEPTH = 8
-// Longest expansion: ARGs that repeat one another could otherwise double at each step.
-const MAX_CHARS = 8192
+const MAX_DEPTH = LIMITS.fromExpansionDepth
+const MAX_CHARS = LIMITS.fromExpansionChars
 // Sticky: each matches at the lexer's position only.
 const NAME = /[A-Za-z_][A-Za-z0-9_]*|[0-9]+/y
 const OPERATOR = /:[-+?]|[-+?]|##|#|%%|%|\/\/|\//y
@@ -44,8 +42,11 @@ class Lexer {
     private readonly escape: string,
   ) {}
 
-  /** Reads up to `stop` (a `}` closing an operator's word) or the end. */
-  word(stop: '}' | undefined, depth: number): string {
+  /**
+   * Reads up to `stop` (a `}` closing an operator's word, or the `/` ending a replacement's
+   * pattern) or the end. `raw`: escapes are kept, as BuildKit reads patterns (shell-pattern.ts).
+   */
+  word(stop: '}' | '/' | undefined, depth: number, raw = false): string {
     let out = ''
     while (this.i < this.text.length) {
       const ch = this.text[this.i]!
@@ -53,11 +54,11 @@ class Lexer {
       if (ch === this.escape) {
         this.i++
         // A trailing escape character stands for itself.
-        out += this.i < this.text.length ? this.text[this.i++]! : ch
+        out += this.i < this.text.length ? (raw ? ch : '') + this.text[this.i++]! : ch
       } else if (ch === "'") {
         out += this.singleQuoted()
       } else if (ch === '"') {
-        out += this.doubleQuoted(depth)
+        out += this.doubleQuoted(depth, raw)
       } else if (ch === '$') {
         out += this.dollar(depth)
       } else {
@@ -67,6 +68,7 @@ class Lexer {
       if (out.length > MAX_CHARS)
         throw new ExpandError(`it expands to more than ${MAX_CHARS} characters`)
     }
+    if (stop === '/') throw new ExpandError('a `${…/…}` has no `/` after its pattern')
     if (stop !== undefined) throw new ExpandError('a `${` has no closing `}`')
     return out
   }
@@ -80,7 +82,7 @@ class Lexer {
   }
 
   // Inside double quotes only `$` expands; the escape character quotes `"`, `$` and itself.
-  private doubleQuoted(depth: number): string {
+  private doubleQuoted(depth: number, raw: boolean): string {
     this.i++
     let out = ''
     while (this.i < this.text.length) {
@@ -96,10 +98,12 @@ class Lexer {
       if (ch === this.escape) {
         const next = this.text[this.i + 1]
         if (next === '"' || next === '$' || next === this.escape) {
-          out += next
+          out += (raw ? ch : '') + next
           this.i += 2
           continue
         }
+        // Read raw, an escape that quotes nothing is written twice, as BuildKit does.
+        if (raw) out += ch
       }
       out += ch
       this.i++
@@ -135,11 +139,10 @@ class Lexer {
     if (this.i >= this.text.length) throw new ExpandError('a `${` has no closing `}`')
     if (op === undefined) throw new ExpandError(`\`\${${name}\` is followed by an unknown operator`)
     this.i += op.length
+    if (op === '/' || op === '//') return this.replaced(name, op === '//', depth)
     const value = this.vars.get(name)
-    if (op === '/' || op === '//') {
-      throw new ExpandError(`\`\${${name}${op}…}\` (pattern replacement) is not supported here`)
-    }
-    const word = this.word('}', depth + 1)
+    // As BuildKit: a trim's pattern keeps its escapes, the other operators' words do not.
+    const word = this.word('}', depth + 1, op[0] === '#' || op[0] === '%')
     this.i++ // the closing brace
     const empty = value === undefined || value === ''
     switch (op) {
@@ -157,10 +160,23 @@ class Lexer {
           throw new ExpandError(`${name} is required: ${word || 'it is not set'}`)
         }
         return value
+      case '#':
+      case '##':
+        if (value === undefined) this.unset.add(name)
+        return trimPrefix(value ?? '', word, op === '##')
       default:
         if (value === undefined) this.unset.add(name)
-        return trim(value ?? '', op, word)
+        return trimSuffix(value ?? '', word, op === '%%')
     }
+  }
+
+  // `${NAME/pattern/replacement}` (the first match) and `${NAME//pattern/replacement}` (all).
+  private replaced(name: string, all: boolean, depth: number): string {
+    const pattern = this.word('/', depth + 1, true)
+    this.i++ // the slash
+    const replacement = this.word('}', depth + 1, true)
+    this.i++ // the closing brace
+    return replacePattern(this.lookup(name) ?? '', pattern, replacement, all)
   }
 
   private name(): string {
@@ -176,41 +192,4 @@ class Lexer {
     if (value === undefined) this.unset.add(name)
     return value
   }
-}
-
-// `#`/`##` drop the shortest/longest matching prefix, `%`/`%%` the suffix; `*` and `?` are globs.
-function trim(value: string, op: string, pattern: string): string {
-  const cuts = [...Array(value.length + 1).keys()]
-  if (op === '#' || op === '##') {
-    const ends = op === '#' ? cuts : cuts.reverse()
-    const end = ends.find((n) => globMatch(value.slice(0, n), pattern))
-    return end === undefined ? value : value.slice(end)
-  }
-  const starts = op === '%' ? cuts.reverse() : cuts
-  const start = starts.find((n) => globMatch(value.slice(n), pattern))
-  return start === undefined ? value : value.slice(0, start)
-}
-
-/** Whole-string glob match (`*` any run, `?` one character), linear backtracking, no regexp. */
-export function globMatch(text: string, pattern: string): boolean {
-  let t = 0
-  let p = 0
-  let star = -1
-  let mark = 0
-  while (t < text.length) {
-    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
-      t++
-      p++
-    } else if (p < pattern.length && pattern[p] === '*') {
-      star = p++
-      mark = t
-    } else if (star >= 0) {
-      p = star + 1
-      t = ++mark
-    } else {
-      return false
-    }
-  }
-  while (pattern[p] === '*') p++
-  return p === pattern.length
 }

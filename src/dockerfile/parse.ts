@@ -11,7 +11,8 @@ import { DockerfileParser } from 'dockerfile-ast'
 import { describe } from '../errors.js'
 import { parseReference } from '../registry/index.js'
 import type { ImageRef } from '../types.js'
-import { ExpandError, expandWord } from './expand.js'
+import { ExpandError } from './expand-error.js'
+import { expandWord } from './expand.js'
 
 /** What one FROM line names. */
 export type FromBase =
