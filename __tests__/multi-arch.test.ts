@@ -225,43 +225,37 @@ describe('the gate on a multi-platform index', () => {
       expect(image.findings.map((f) => f.requirement)).not.toContain('slsaprovenance1 coverage')
     })
 
-    test('without `on`, the same image fails: each platform must carry the provenance', async () => {
-      const img = await provenanceOn('index')
-      const result = await policyGate(img.ref)
+    test.each<[string, 'index' | 'amd64', string | undefined, string[], object]>([
+      [
+        'without `on`, the same image fails: each platform must carry the provenance',
+        'index',
+        undefined,
+        ['fail', 'fail'],
+        { requirement: 'slsaprovenance1 coverage', status: 'warn' },
+      ],
+      [
+        'on: index fails when only a platform carries it, naming the index',
+        'amd64',
+        'index',
+        ['pass', 'pass'],
+        { requirement: 'slsaprovenance1 (index)', status: 'fail' },
+      ],
+      [
+        'on: both asks the index and each platform',
+        'index',
+        'both',
+        ['fail', 'fail'],
+        { requirement: 'slsaprovenance1 (index)', status: 'pass' },
+      ],
+    ])('%s', async (_title, subject, on, platformVerdicts, finding) => {
+      const img = await provenanceOn(subject)
+      const result = await policyGate(img.ref, on)
       expect(exitCode(result)).toBe(1)
       expect(verdicts(result)).toEqual([
-        ['linux/amd64', 'fail'],
-        ['linux/arm64', 'fail'],
+        ['linux/amd64', platformVerdicts[0]],
+        ['linux/arm64', platformVerdicts[1]],
       ])
-      expect(result.images[0]!.findings).toContainEqual(
-        expect.objectContaining({ requirement: 'slsaprovenance1 coverage', status: 'warn' }),
-      )
-    })
-
-    test('on: index fails when only a platform carries it, naming the index', async () => {
-      const img = await provenanceOn('amd64')
-      const result = await policyGate(img.ref, 'index')
-      expect(exitCode(result)).toBe(1)
-      expect(verdicts(result)).toEqual([
-        ['linux/amd64', 'pass'],
-        ['linux/arm64', 'pass'],
-      ])
-      expect(result.images[0]!.findings).toContainEqual(
-        expect.objectContaining({ requirement: 'slsaprovenance1 (index)', status: 'fail' }),
-      )
-    })
-
-    test('on: both asks the index and each platform', async () => {
-      const img = await provenanceOn('index')
-      const result = await policyGate(img.ref, 'both')
-      expect(exitCode(result)).toBe(1)
-      expect(verdicts(result)).toEqual([
-        ['linux/amd64', 'fail'],
-        ['linux/arm64', 'fail'],
-      ])
-      expect(result.images[0]!.findings).toContainEqual(
-        expect.objectContaining({ requirement: 'slsaprovenance1 (index)', status: 'pass' }),
-      )
+      expect(result.images[0]!.findings).toContainEqual(expect.objectContaining(finding))
     })
   })
 
