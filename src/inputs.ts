@@ -367,7 +367,6 @@ function sourceIds(text: string): Set<SourceId> {
   return new Set(names as SourceId[])
 }
 
-// The input and the policy file may each say it, but not both.
 /** Each requirement's `on` must fit `platforms`, and under `platforms` some must be the platforms'. */
 function checkPlacement(policy: CompiledPolicy, platforms: PlatformSelection): void {
   const sets = [
@@ -397,6 +396,7 @@ function checkPlacement(policy: CompiledPolicy, platforms: PlatformSelection): v
   }
 }
 
+// The input and the policy file may each say it, but not both.
 function platformsFrom(
   input: string[],
   fromPolicy: PlatformSelection | undefined,

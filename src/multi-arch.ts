@@ -30,6 +30,7 @@ export async function examinePlatforms(
     return { error: failure(image.reference, error) }
   }
   const { selected, missing } = selectPlatforms(manifests, selection)
+  const asked = { requirements: inputs.requirements.filter(onPlatforms) }
   const platforms = await mapLimit(selected, examiner.concurrency, async ({ name, descriptor }) => {
     const base = { platform: name, digest: descriptor.digest }
     try {
@@ -39,13 +40,7 @@ export async function examinePlatforms(
         descriptor.mediaType,
         examiner,
       )
-      const {
-        verdict,
-        class: evidenceClass,
-        findings,
-      } = judgeEvidence(evidence, {
-        requirements: inputs.requirements.filter(onPlatforms),
-      })
+      const { verdict, class: evidenceClass, findings } = judgeEvidence(evidence, asked)
       return { ...base, verdict, class: evidenceClass, evidence, findings } satisfies PlatformResult
     } catch (error) {
       const result: PlatformResult = {
