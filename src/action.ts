@@ -5,12 +5,16 @@ import { liveDeps } from './deps.js'
 import { describe } from './errors.js'
 import { parseInputs } from './inputs.js'
 import { acceptedIdentities, run, writeResult } from './main.js'
+import { nodeTransport, type Transport } from './registry/transport.js'
 import { reportToActions } from './report/actions-reporter.js'
 import { plain } from './report/escape.js'
 import { exitCode } from './report/result.js'
 
-/** The action: inputs from the runner, result to outputs, summary and annotations. */
-export async function runAction(): Promise<void> {
+/**
+ * The action: inputs from the runner, result to outputs, summary and annotations. Tests pass a
+ * `transport` that plays public hosts on loopback.
+ */
+export async function runAction(transport: Transport = nodeTransport): Promise<void> {
   // Outputs go to the GITHUB_OUTPUT file only: without it @actions/core would print
   // `::set-output` on stdout, the channel untrusted text could try to forge (T69).
   if (!process.env['GITHUB_OUTPUT']) {
@@ -22,10 +26,10 @@ export async function runAction(): Promise<void> {
   core.setOutput('verified', 'false')
   try {
     const inputs = await parseInputs((name) => core.getInput(name))
-    const result = await run(
-      inputs,
-      liveDeps((secret) => core.setSecret(secret)),
-    )
+    const result = await run(inputs, {
+      ...liveDeps((secret) => core.setSecret(secret)),
+      transport,
+    })
     const dir =
       inputs.outputDir ?? path.join(process.env['RUNNER_TEMP'] ?? os.tmpdir(), 'supply-chain-gate')
     const resultsPath = await writeResult(result, dir)

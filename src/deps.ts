@@ -4,6 +4,7 @@ import path from 'node:path'
 import type { TrustedRoot } from '@sigstore/protobuf-specs'
 import { LIMITS } from './limits.js'
 import type { Deps } from './main.js'
+import { nodeTransport } from './registry/transport.js'
 
 /** GitHub's own Sigstore TUF repository (its trusted_root.json names fulcio.githubapp.com). */
 export const GITHUB_TUF_MIRROR = 'https://tuf-repo.github.com'
@@ -13,12 +14,12 @@ export const GITHUB_TUF_MIRROR = 'https://tuf-repo.github.com'
 const GITHUB_TUF_ROOT = new URL('./assets/github-tuf-root.json', import.meta.url)
 
 /**
- * The real outside world: global fetch, TUF for the public-good and GitHub roots, the GitHub API
+ * The real outside world: node:http(s), TUF for the public-good and GitHub roots, the GitHub API
  * named by GITHUB_API_URL (read once, here), docker credential helpers.
  */
 export function liveDeps(maskSecret: (secret: string) => void): Deps {
   return {
-    fetch: globalThis.fetch,
+    transport: nodeTransport,
     loadPublicGood,
     loadGithubRoot,
     githubApiUrl: process.env['GITHUB_API_URL'] || 'https://api.github.com',

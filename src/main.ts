@@ -22,7 +22,7 @@ import {
   RegistryClient,
   credentialResolver,
   isIndexType,
-  type Fetch,
+  type Transport,
   type HttpContext,
 } from './registry/index.js'
 import type { CredentialHelperRunner } from './registry/credentials.js'
@@ -43,7 +43,8 @@ import {
 
 /** Everything `run` reaches the outside world through; tests pass their own. */
 export interface Deps {
-  fetch: Fetch
+  /** Every registry and GitHub API request goes through it (nodeTransport outside tests). */
+  transport: Transport
   loadPublicGood: PublicGoodLoader
   /** GitHub's Sigstore root through TUF; absent: certificates GitHub's instance issued are refused. */
   loadGithubRoot?: TrustedRootLoader
@@ -219,7 +220,7 @@ export function loadInputTrust(inputs: Inputs, deps: Deps): Promise<Trust> {
  */
 export function runHttp(inputs: Inputs, deps: Deps): HttpContext {
   return {
-    fetch: deps.fetch,
+    transport: deps.transport,
     deadline: AbortSignal.timeout(inputs.timeoutMs),
     insecureHosts: inputs.insecureRegistries,
   }

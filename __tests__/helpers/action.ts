@@ -7,6 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '@actions/core'
 import { runAction } from '../../src/action.js'
+import type { Transport } from '../../src/registry/transport.js'
 import { parseFileCommands, parseRunnerLog, type ParsedLog } from './runner-commands.js'
 
 export interface ActionRun {
@@ -36,8 +37,8 @@ export interface ActionOptions {
   env?: Record<string, string>
   /** Leave GITHUB_OUTPUT unset (catalog T69). */
   withoutOutputFile?: boolean
-  /** Replaces globalThis.fetch for the run (liveDeps reads it), e.g. a DNS-like mapping. */
-  fetch?: typeof globalThis.fetch
+  /** Replaces the action's transport for the run, e.g. a DNS-like mapping. */
+  transport?: Transport
 }
 
 /** Runs the action with these inputs (names as in action.yml). */
@@ -65,7 +66,6 @@ export async function runActionInProcess(
   const savedExitCode = process.exitCode
   const savedStdout = process.stdout.write
   const savedStderr = process.stderr.write
-  const savedFetch = globalThis.fetch
   let stdout = ''
   let stderr = ''
   const capture =
@@ -96,14 +96,12 @@ export async function runActionInProcess(
   }
   resetSummary()
   process.exitCode = undefined
-  if (options.fetch) globalThis.fetch = options.fetch
   process.stdout.write = capture((t) => (stdout += t)) as typeof process.stdout.write
   process.stderr.write = capture((t) => (stderr += t)) as typeof process.stderr.write
   let exitCode: number
   try {
-    await runAction()
+    await runAction(options.transport)
   } finally {
-    globalThis.fetch = savedFetch
     process.stdout.write = savedStdout
     process.stderr.write = savedStderr
     exitCode = Number(process.exitCode ?? 0)

@@ -4,14 +4,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseInputs } from '../../src/inputs.js'
 import { run, type Deps } from '../../src/main.js'
+import { nodeTransport } from '../../src/registry/transport.js'
 import type { GateResult } from '../../src/types.js'
 import { createMiniSigstore, type MiniSigstore } from './mini-sigstore.js'
 import { sharedRegistry } from './registry.js'
 
-/** Deps for tests: real fetch (the no-internet guard is active), no TUF, no credential helpers. */
+/** Deps for tests: the real transport (the no-internet guard is active), no TUF, no credential helpers. */
 export function testDeps(secrets: string[] = []): Deps {
   return {
-    fetch: globalThis.fetch,
+    transport: nodeTransport,
     loadPublicGood: () => Promise.reject(new Error('tests never load the public-good root')),
     runCredentialHelper: () => Promise.reject(new Error('tests run no credential helper')),
     maskSecret: (secret) => secrets.push(secret),

@@ -8,6 +8,7 @@ import {
   type FakeRegistry,
   type FakeRegistryOptions,
 } from '../helpers/fake-registry.js'
+import { nodeTransport } from '../../src/registry/transport.js'
 
 const repo = (r: FakeRegistry) => ({ registry: r.host, repository: 'acme/app' })
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json'
@@ -16,7 +17,7 @@ function clientFor(hosts: string[], credentials?: Credentials, maxBlobBytes = 10
   const secrets: string[] = []
   const client = new RegistryClient({
     http: {
-      fetch: globalThis.fetch,
+      transport: nodeTransport,
       deadline: AbortSignal.timeout(20_000),
       insecureHosts: new Set(hosts),
       sleep: async () => {},

@@ -21,6 +21,7 @@ import { exitCode } from '../../src/report/result.js'
 import type { CheckedEvidence, Finding, GateResult, ImageResult } from '../../src/types.js'
 import { CONFORMANCE, PRODUCTION_ROOT } from '../conformance/harness.js'
 import { testDeps } from '../helpers/gate.js'
+import { recordingTransport } from '../helpers/transport.js'
 import {
   INTOTO_PAYLOAD_TYPE,
   MockRekorWitness,
@@ -59,15 +60,11 @@ export async function gateRun(
   values: Record<string, string>,
   deps: Partial<Deps> = {},
 ): Promise<GateRun> {
-  const urls: string[] = []
-  const recording: typeof fetch = (input, init) => {
-    urls.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
-    return globalThis.fetch(input, init)
-  }
+  const { transport, urls } = recordingTransport()
   const inputs = await parseInputs(
     (name) => ({ 'insecure-registries': host, ...values })[name] ?? '',
   )
-  const result = await run(inputs, { ...testDeps(), fetch: recording, ...deps })
+  const result = await run(inputs, { ...testDeps(), transport, ...deps })
   const allowed = new Set([host, ...(deps.githubApiUrl ? [new URL(deps.githubApiUrl).host] : [])])
   for (const url of urls) expect(allowed).toContain(new URL(url).host)
   return { result, urls }

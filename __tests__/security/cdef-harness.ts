@@ -152,33 +152,6 @@ export function dockerConfig(
 }
 
 /**
- * A fetch that plays DNS for tests: a request to one of `hosts` (an https URL on a public name,
- * as the gate sees it) is sent over plain HTTP to the loopback listener mapped to it, with the
- * original host in `x-original-host`. Everything the gate decides (schemes, origins, realms,
- * which credentials go where) is decided on the original URL, before this runs. Every URL asked
- * for is recorded.
- */
-export function mappedFetch(hosts: Record<string, string>): {
-  fetch: typeof globalThis.fetch
-  urls: string[]
-} {
-  const urls: string[] = []
-  // The fetch in place now (the no-internet guard's), kept: this one may replace it globally.
-  const base = globalThis.fetch
-  const mapped: typeof globalThis.fetch = (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input))
-    urls.push(url.toString())
-    const target = hosts[url.host]
-    if (target === undefined) return base(input, init)
-    const rewritten = new URL(`${url.pathname}${url.search}`, `http://${target}`)
-    const headers = new Headers(init?.headers)
-    headers.set('x-original-host', url.host)
-    return base(rewritten, { ...init, headers })
-  }
-  return { fetch: mapped, urls }
-}
-
-/**
  * Runs `fn` while sampling the process's resident set size every few milliseconds; returns its
  * value and how far RSS rose above where it started.
  */

@@ -14,6 +14,7 @@ import YAML from 'yaml'
 import { GateError } from '../../src/errors.js'
 import { parseInputs } from '../../src/inputs.js'
 import { run } from '../../src/main.js'
+import type { Exchange } from '../../src/registry/transport.js'
 import { exitCode } from '../../src/report/result.js'
 import type { GateResult } from '../../src/types.js'
 import { runActionInProcess, type ActionRun } from '../helpers/action.js'
@@ -155,12 +156,12 @@ describe('T54 unexpected exceptions', () => {
     )
     const result = await run(inputs, {
       ...testDeps(),
-      fetch: () => Promise.reject('a string, not an Error'),
+      transport: () => Promise.reject('a string, not an Error'),
     })
     expectImageError(result, 'REGISTRY_HTTP', /a string, not an Error/)
   })
 
-  test('a dependency answering garbage (fetch resolving to a non-Response) is exit 2', async () => {
+  test('a dependency answering garbage (a transport resolving to a non-answer) is exit 2', async () => {
     const r = await registry()
     await signedImage(r, ss)
     const inputs = await parseInputs(
@@ -174,7 +175,7 @@ describe('T54 unexpected exceptions', () => {
     )
     const result = await run(inputs, {
       ...testDeps(),
-      fetch: async () => ({ status: 200 }) as unknown as Response,
+      transport: async () => ({ status: 200 }) as unknown as Exchange,
     })
     expectNothingAccepted(result, 2)
     expect(only(result).error?.message).toMatch(/Cannot read properties of undefined/)

@@ -3,7 +3,7 @@
 // "sink", fake-registry.ts startSink) records every byte it is sent: redirects, realms, Links and
 // bundle_urls that point away from the registry must leave it holding nothing secret. Public host
 // names (ghcr.io, registry.example.test, …) are played by loopback listeners through a DNS-like
-// fetch (cdef-harness.ts mappedFetch): the gate decides on the real name, then the bytes go to
+// transport (helpers/transport.ts mappedTransport): the gate decides on the real name, then the bytes go to
 // 127.0.0.x.
 //
 // Unit-level tests of the same rules stay where they were: __tests__/registry/client.test.ts
@@ -24,6 +24,7 @@ import {
 } from '../helpers/fake-registry.js'
 import { startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
 import { gateFixture } from '../helpers/gate.js'
+import { mappedTransport, recordingTransport } from '../helpers/transport.js'
 import { COSIGN_SIGN_PREDICATE } from '../helpers/mini-sigstore.js'
 import {
   APP_SAN,
@@ -32,7 +33,6 @@ import {
   expectNoSecrets,
   expectNothingAccepted,
   gate as runGate,
-  mappedFetch,
   only,
   putImage,
   secretForms,
@@ -228,10 +228,10 @@ describe('T61 bearer realms that point elsewhere', () => {
     const r = await authRegistry(realm)
     const s = await sink()
     const { image } = await signedBundleImage(r)
-    const mapped = mappedFetch({ [REGISTRY]: r.host, [AUTH]: s.host })
+    const mapped = mappedTransport({ [REGISTRY]: r.host, [AUTH]: s.host })
     const run = (insecure: string[] = []) =>
       gate(REGISTRY, `${REGISTRY}/acme/app:v1`, {
-        deps: { fetch: mapped.fetch },
+        deps: { transport: mapped.transport },
         insecure,
         auths: { [REGISTRY]: '' },
         values: { 'insecure-registries': insecure.join(',') },
@@ -319,9 +319,9 @@ describe('T62 downgrades and other schemes', () => {
     const r = await authRegistry()
     const { layerDigest } = await signedBundleImage(r)
     redirectBlob(r, layerDigest, `http://registry.example.test/v2/acme/app/blobs/${layerDigest}`)
-    const mapped = mappedFetch({ 'registry.example.test': r.host })
+    const mapped = mappedTransport({ 'registry.example.test': r.host })
     const result = await gate('registry.example.test', 'registry.example.test/acme/app:v1', {
-      deps: { fetch: mapped.fetch },
+      deps: { transport: mapped.transport },
       values: { 'insecure-registries': '' },
     })
     expectImageError(
@@ -368,7 +368,7 @@ describe('T63 the github-token goes to ghcr.io and nowhere else', () => {
           predicateType: COSIGN_SIGN_PREDICATE,
         })
       }
-      const mapped = mappedFetch({ 'ghcr.io': ghcr.host, [lookalike]: other.host })
+      const mapped = mappedTransport({ 'ghcr.io': ghcr.host, [lookalike]: other.host })
       const result = await withEnv({ DOCKER_CONFIG: dockerConfig({}) }, () =>
         runGate(
           'ghcr.io',
@@ -379,7 +379,7 @@ describe('T63 the github-token goes to ghcr.io and nowhere else', () => {
             'github-token': GITHUB_TOKEN,
             'insecure-registries': '',
           },
-          { deps: { fetch: mapped.fetch } },
+          { deps: { transport: mapped.transport } },
         ),
       )
       expect(result.images.map((i) => i.verdict)).toEqual(['pass', 'pass'])
@@ -404,12 +404,15 @@ describe('T63 the github-token goes to ghcr.io and nowhere else', () => {
         predicateType: COSIGN_SIGN_PREDICATE,
       })
     }
-    const mapped = mappedFetch({ 'registry.local': good.host, 'registry.local.evil': evil.host })
+    const mapped = mappedTransport({
+      'registry.local': good.host,
+      'registry.local.evil': evil.host,
+    })
     const result = await gate(
       'registry.local',
       'registry.local/acme/app:v1\nregistry.local.evil/acme/app:v1',
       {
-        deps: { fetch: mapped.fetch },
+        deps: { transport: mapped.transport },
         auths: { 'registry.local': '' },
         values: { 'insecure-registries': '' },
       },
@@ -428,11 +431,7 @@ describe('T64 bundle_url is fetched without credentials', () => {
     const s = await sink()
     const bundle = JSON.stringify(await signatureBundle(ss, image.digest))
     const listing = `/repos/acme/app/attestations/${image.digest}`
-    const seen: string[] = []
-    const fetchRecording: typeof globalThis.fetch = (input, init) => {
-      seen.push(input instanceof Request ? input.url : String(input))
-      return globalThis.fetch(input, init)
-    }
+    const { transport, urls: seen } = recordingTransport()
     const run = () =>
       runGate(
         r.host,
@@ -442,7 +441,7 @@ describe('T64 bundle_url is fetched without credentials', () => {
           'certificate-identity': APP_SAN,
           'github-token': GITHUB_TOKEN,
         },
-        { insecure: [api.host, s.host], deps: { githubApiUrl: api.url, fetch: fetchRecording } },
+        { insecure: [api.host, s.host], deps: { githubApiUrl: api.url, transport } },
       )
     return { r, image, api, s, bundle, listing, seen, run }
   }
@@ -584,7 +583,10 @@ describe('T65 secrets never logged, even with RUNNER_DEBUG=1', () => {
     cdn.respond(() => ({ status: 200, body: bytes }))
     realm.respond((req) => ({ status: 401, body: `you sent ${JSON.stringify(req.headers)}` }))
     redirectBlob(r, layerDigest, `${cdn.url}/blob`)
-    const mapped = mappedFetch({ 'registry.example.test': r.host, 'auth.example.test': realm.host })
+    const mapped = mappedTransport({
+      'registry.example.test': r.host,
+      'auth.example.test': realm.host,
+    })
     const action = await runActionInProcess(
       {
         image: 'registry.example.test/acme/app:v1',
@@ -600,7 +602,7 @@ describe('T65 secrets never logged, even with RUNNER_DEBUG=1', () => {
             'registry.example.test': { username: USER, password: PASSWORD },
           }),
         },
-        fetch: mapped.fetch,
+        transport: mapped.transport,
       },
     )
     expect(action.exitCode).toBe(2)

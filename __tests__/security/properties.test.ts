@@ -12,6 +12,7 @@ import type { SerializedBundle } from '@sigstore/bundle'
 import { GateError, InputError } from '../../src/errors.js'
 import { loadPolicy } from '../../src/policy/load.js'
 import { formatReference, parseReference } from '../../src/registry/reference.js'
+import type { Transport } from '../../src/registry/transport.js'
 import { listAttestations, type GithubApi } from '../../src/sources/github-api.js'
 import { readEntry } from '../../src/sources/github-bundle.js'
 import { decodeSnappy } from '../../src/sources/github-snappy.js'
@@ -32,6 +33,7 @@ import {
 } from '../../src/verify/statement.js'
 import { writeTrustedRoot } from '../helpers/gate.js'
 import { snappyLiterals } from '../helpers/github-api.js'
+import { cannedExchange } from '../helpers/transport.js'
 import { createMiniSigstore, type MiniSigstore } from '../helpers/mini-sigstore.js'
 import { SLSA, statementFor } from './abg-harness.js'
 
@@ -512,25 +514,18 @@ describe('GitHub attestations API page reader (src/sources/github-api.ts, github
     replies: Reply[],
   ): GithubApi & { calls: { url: string; authorization: string | undefined }[] } {
     const calls: { url: string; authorization: string | undefined }[] = []
-    const fetch: typeof globalThis.fetch = async (input, init) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    const transport: Transport = async (url, init) => {
       const reply = replies[Math.min(calls.length, replies.length - 1)]!
-      const headers = (init?.headers ?? {}) as Record<string, string>
-      calls.push({ url, authorization: headers['authorization'] })
-      return new Response(
-        reply.status === 204 || reply.status === 304 ? null : new Uint8Array(reply.body),
-        {
-          status: reply.status,
-          headers: reply.headers,
-        },
-      )
+      calls.push({ url: url.href, authorization: init.headers['authorization'] })
+      const empty = reply.status === 204 || reply.status === 304
+      return cannedExchange({ ...reply, ...(empty && { body: undefined }) })
     }
     return {
       calls,
       url: API,
       token: 'ghs_property',
       http: {
-        fetch,
+        transport,
         deadline: AbortSignal.timeout(60_000),
         insecureHosts: new Set(['127.0.0.1:9']),
         sleep: async () => undefined,

@@ -19,6 +19,7 @@ import {
   type Descriptor,
   type Platform,
 } from '../helpers/registry.js'
+import { nodeTransport } from '../../src/registry/transport.js'
 
 const SLSA_02 = 'https://slsa.dev/provenance/v0.2'
 const SPDX = 'https://spdx.dev/Document'
@@ -146,7 +147,7 @@ async function buildkitImage(repo: string) {
 function collect(repo: string, index: Descriptor) {
   const registry = new RegistryClient({
     http: {
-      fetch: globalThis.fetch,
+      transport: nodeTransport,
       deadline: AbortSignal.timeout(20_000),
       insecureHosts: new Set([host]),
     },

@@ -14,6 +14,7 @@ import type { Evidence } from '../../src/types.js'
 import { checkEvidence, loadTrust, type IdentityPolicy } from '../../src/verify/index.js'
 import { snappyLiterals, startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
 import { createMiniSigstore, inTotoStatement, type MiniSigstore } from '../helpers/mini-sigstore.js'
+import { nodeTransport } from '../../src/registry/transport.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures')
 const CLI = path.join(FIXTURES, 'bundles/cli/pkg/cmd/attestation/test/data')
@@ -66,7 +67,7 @@ function context(identities: IdentityPolicy[], overrides: Partial<GithubApi> = {
     url: api.url,
     token: TOKEN,
     http: {
-      fetch: globalThis.fetch,
+      transport: nodeTransport,
       deadline: AbortSignal.timeout(30_000),
       insecureHosts: new Set([api.host, blobs.host]),
       sleep: async (ms) => void waits.push(ms),

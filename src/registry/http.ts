@@ -1,12 +1,11 @@
 import crypto from 'node:crypto'
 import { GateError, describe, errorName } from '../errors.js'
 import { LIMITS } from '../limits.js'
+import type { Exchange, HeaderReader, Transport } from './transport.js'
 
-export type Fetch = typeof globalThis.fetch
-
-/** What every HTTP read shares: the injected fetch, the run's deadline and the plain-HTTP allowance. */
+/** What every HTTP read shares: the injected transport, the run's deadline and the plain-HTTP allowance. */
 export interface HttpContext {
-  fetch: Fetch
+  transport: Transport
   /** Aborts when the run's overall time is up. */
   deadline: AbortSignal
   /** `host:port` values that may be spoken to over plain HTTP (loopback only; see inputs). */
@@ -36,7 +35,7 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number
-  headers: Headers
+  headers: HeaderReader
   body: Buffer
   /** Bytes read, whether collected in `body` or given to the request's sink. */
   size: number
@@ -79,22 +78,20 @@ async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<Http
       ctx.deadline,
       AbortSignal.timeout(ctx.requestTimeoutMs ?? LIMITS.requestTimeoutMs),
     ])
-    const res = await ctx.fetch(url, {
-      method: req.method ?? 'GET',
-      headers,
-      redirect: 'manual',
-      signal,
-    })
+    const res = await ctx.transport(url, { method: req.method ?? 'GET', headers, signal })
     const location = res.headers.get('location')
     if (res.status >= 300 && res.status < 400 && location !== null) {
-      await res.body?.cancel()
+      res.cancel()
       url = checkScheme(ctx, new URL(location, url))
       req.checkRedirect?.(url)
       continue
     }
-    const limit = res.ok ? req.maxBytes : LIMITS.errorBodyBytes
-    const write = res.ok ? req.sink?.() : undefined
-    const { body, size, digest } = await readBounded(res, limit, res.ok, write)
+    const ok = res.status >= 200 && res.status < 300
+    const limit = ok ? req.maxBytes : LIMITS.errorBodyBytes
+    const write = ok ? req.sink?.() : undefined
+    // A HEAD answer's Content-Length is the size of the body it leaves out.
+    const declared = req.method === 'HEAD' ? 0 : Number(res.headers.get('content-length') ?? NaN)
+    const { body, size, digest } = await readBounded(res, declared, limit, ok, write)
     return { status: res.status, headers: res.headers, body, size, digest, url: url.toString() }
   }
   throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.redirects} redirects from ${origin}`)
@@ -112,18 +109,15 @@ function checkScheme(ctx: HttpContext, url: URL): URL {
 
 /** Reads at most `limit` bytes; one byte more is an error, never a silent truncation. */
 async function readBounded(
-  res: Response,
+  res: Exchange,
+  declared: number,
   limit: number,
   failOnOverflow: boolean,
   write?: (chunk: Uint8Array) => void,
 ): Promise<{ body: Buffer; size: number; digest: string }> {
-  const declared = Number(res.headers.get('content-length') ?? NaN)
   const hash = crypto.createHash('sha256')
-  if (res.body === null) {
-    return { body: Buffer.alloc(0), size: 0, digest: `sha256:${hash.digest('hex')}` }
-  }
   if (failOnOverflow && declared > limit) {
-    await res.body.cancel()
+    res.cancel()
     throw tooLarge(limit)
   }
   // One buffer of the declared size, grown only if more arrives (a compressed transfer): chunks
@@ -132,15 +126,9 @@ async function readBounded(
     write === undefined && declared >= 0 && declared <= limit ? declared : 0,
   )
   let total = 0
-  // One 64 KiB buffer read into again and again: a large body leaves no trail of chunks to collect.
-  const reader = res.body.getReader({ mode: 'byob' })
-  let into = new Uint8Array(65536)
-  for (;;) {
-    const { done, value: chunk } = await reader.read(into)
-    if (done || chunk === undefined) break
-    into = new Uint8Array(chunk.buffer)
+  // Leaving the loop early (break or throw) closes the body and with it the connection.
+  for await (const chunk of res.body) {
     if (total + chunk.byteLength > limit) {
-      await reader.cancel().catch(() => undefined)
       if (failOnOverflow) throw tooLarge(limit)
       break
     }
@@ -149,7 +137,6 @@ async function readBounded(
       try {
         write(chunk)
       } catch (error) {
-        await reader.cancel().catch(() => undefined)
         throw new RefusedBody(error)
       }
     } else {
@@ -202,7 +189,7 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-/** Turns a fetch failure into a sentence; timeouts get their own code. */
+/** Turns a transport failure into a sentence; timeouts get their own code. */
 export function networkError(operation: string, error: unknown): GateError {
   if (error instanceof GateError) return error
   const name = errorName(error)

@@ -8,6 +8,7 @@ export {
   type Repository,
 } from './client.js'
 export { credentialResolver, type CredentialSources } from './credentials.js'
-export type { HttpContext, Fetch } from './http.js'
+export type { HttpContext } from './http.js'
+export { nodeTransport, type Transport } from './transport.js'
 export { MediaType, Annotation, isIndexType } from './media-types.js'
 export { parseReference, formatReference, digestTag, isDigest } from './reference.js'

@@ -11,7 +11,7 @@ import type { Source, SourceContext, Subject } from './types.js'
  * Attestations stored through GitHub's attestations API (actions/attest, with or without
  * push-to-registry; formats.md §c), asked for by repository or owner (github-scope.ts).
  *
- * HTTP goes through our own httpRequest with the injected fetch, not @actions/github (Octokit):
+ * HTTP goes through our own httpRequest with the injected transport, not @actions/github (Octokit):
  * one HTTP stack means one set of size caps, timeouts, retries and credential-stripping rules
  * (T60, T64) for registries and API alike, tests intercept both the same way, and Octokit would
  * bring redirect, retry and body handling that none of our limits reach.
