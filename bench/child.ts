@@ -3,6 +3,7 @@
 //   node .bench/child/index.js gate SPEC.json  → runs the product's run() once
 //   node .bench/child/index.js cpu SPEC.json   → CPU of checkEvidence vs bare @sigstore/verify
 //   node .bench/child/index.js bare-rss SPEC.json → peak RSS of fetch + bare @sigstore/verify
+//   node .bench/child/index.js replay SPEC.json → the gate's requests again, with nothing else
 // Prints one JSON line on stdout.
 import fs from 'node:fs'
 import { performance } from 'node:perf_hooks'
@@ -11,7 +12,10 @@ import { TrustedRoot } from '@sigstore/protobuf-specs'
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify'
 import { parseInputs } from '../src/inputs.js'
 import { run, type Deps } from '../src/main.js'
+import { MANIFEST_ACCEPT } from '../src/registry/media-types.js'
+import { nodeTransport, type Transport } from '../src/registry/transport.js'
 import type { Evidence } from '../src/types.js'
+import { mapLimit } from '../src/util/concurrency.js'
 import { checkEvidence, checkedWithTrust, loadTrust } from '../src/verify/index.js'
 
 export interface GateSpec {
@@ -43,6 +47,26 @@ export interface GateReport {
     platformVerified?: number
   }[]
   unavailable?: string
+}
+
+/**
+ * The requests a gate run made, per image in the order they depended on each other: each step's
+ * requests are sent at once, the next step when they are all answered, images `concurrency` (the
+ * gate's input) at a time. No parsing, no verification: the chain's own cost on this machine.
+ */
+export interface ReplaySpec {
+  inputs: Record<string, string>
+  /** `http://127.0.0.1:<port>` of the proxy. */
+  base: string
+  images: { method: 'GET' | 'HEAD'; path: string }[][][]
+}
+
+export interface ReplayReport {
+  wallMs: number
+  startedAt: number
+  endedAt: number
+  cpuMs: number
+  requests: number
 }
 
 export interface CpuSpec {
@@ -79,12 +103,11 @@ export interface CpuReport {
 }
 
 // Only loopback: the bench must never reach anything else.
-const loopbackFetch: typeof fetch = (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input))
+const loopbackTransport: Transport = (url, init) => {
   if (url.hostname !== '127.0.0.1') {
     return Promise.reject(new Error(`bench: refused a request to ${url.host}`))
   }
-  return fetch(input, init)
+  return nodeTransport(url, init)
 }
 
 async function gate(spec: GateSpec): Promise<GateReport> {
@@ -107,7 +130,7 @@ async function gate(spec: GateSpec): Promise<GateReport> {
     return unavailable('the `platforms` input is not available in src/ yet')
   }
   const deps: Deps = {
-    fetch: loopbackFetch,
+    transport: loopbackTransport,
     loadPublicGood: () =>
       Promise.reject(new Error('bench: the trusted-root input is used, not TUF')),
     runCredentialHelper: () => Promise.reject(new Error('bench: no credential helpers')),
@@ -147,6 +170,34 @@ async function gate(spec: GateSpec): Promise<GateReport> {
       }),
       ...(i.error !== undefined && { error: i.error.message }),
     })),
+  }
+}
+
+async function replay(spec: ReplaySpec): Promise<ReplayReport> {
+  const { concurrency } = await parseInputs((name) => spec.inputs[name] ?? '')
+  const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
+  let requests = 0
+  const send = async ({ method, path }: { method: 'GET' | 'HEAD'; path: string }) => {
+    const res = await loopbackTransport(new URL(path, spec.base), {
+      method,
+      headers: { accept: MANIFEST_ACCEPT },
+      signal: AbortSignal.timeout(60_000),
+    })
+    for await (const chunk of res.body) void chunk
+    requests++
+  }
+  await mapLimit(spec.images, concurrency, async (steps) => {
+    for (const step of steps) await Promise.all(step.map(send))
+  })
+  const t1 = performance.now()
+  const { user, system } = process.cpuUsage(cpu0)
+  return {
+    wallMs: t1 - t0,
+    startedAt: performance.timeOrigin + t0,
+    endedAt: performance.timeOrigin + t1,
+    cpuMs: (user + system) / 1000,
+    requests,
   }
 }
 
@@ -228,7 +279,7 @@ async function bareRss(spec: BareRssSpec): Promise<BareRssReport> {
   const material = toTrustMaterial(
     TrustedRoot.fromJSON(JSON.parse(fs.readFileSync(spec.trustedRootPath, 'utf8'))),
   )
-  const res = await loopbackFetch(spec.blobUrl)
+  const res = await fetch(spec.blobUrl)
   if (res.status !== 200) throw new Error(`bench: ${spec.blobUrl} answered ${res.status}`)
   const json = JSON.parse(Buffer.from(await res.arrayBuffer()).toString('utf8')) as unknown
   new Verifier(material).verify(toSignedEntity(bundleFromJSON(json)))
@@ -237,8 +288,9 @@ async function bareRss(spec: BareRssSpec): Promise<BareRssReport> {
 
 async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2)
-  if (file === undefined || (mode !== 'gate' && mode !== 'cpu' && mode !== 'bare-rss')) {
-    throw new Error('usage: child.js gate|cpu|bare-rss SPEC.json')
+  const modes = ['gate', 'cpu', 'bare-rss', 'replay']
+  if (file === undefined || mode === undefined || !modes.includes(mode)) {
+    throw new Error(`usage: child.js ${modes.join('|')} SPEC.json`)
   }
   const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown
   const report =
@@ -246,7 +298,9 @@ async function main(): Promise<void> {
       ? await gate(spec as GateSpec)
       : mode === 'cpu'
         ? await cpu(spec as CpuSpec)
-        : await bareRss(spec as BareRssSpec)
+        : mode === 'replay'
+          ? await replay(spec as ReplaySpec)
+          : await bareRss(spec as BareRssSpec)
   process.stdout.write(`${JSON.stringify(report)}\n`, () => process.exit(0))
 }
 

@@ -25,6 +25,8 @@ import type {
   CpuSpec,
   GateReport,
   GateSpec,
+  ReplayReport,
+  ReplaySpec,
 } from './child.js'
 import {
   API_TOKEN,
@@ -109,13 +111,15 @@ interface Measured {
   floor?: GateReport
   floorPhase?: Phase
   phase: Phase
+  /** The same requests again with nothing else (registry-only scenarios). */
+  replay?: ReplayReport
 }
 
 /** Runs `node .bench/child/index.js <mode> <spec>`; its last stdout line is the report. */
 async function child<T>(
-  mode: 'gate' | 'cpu' | 'bare-rss',
+  mode: 'gate' | 'cpu' | 'bare-rss' | 'replay',
   name: string,
-  spec: GateSpec | CpuSpec | BareRssSpec,
+  spec: GateSpec | CpuSpec | BareRssSpec | ReplaySpec,
 ): Promise<T> {
   const file = path.join(work, `${name}.${mode}.json`)
   fs.writeFileSync(file, JSON.stringify(spec))
@@ -165,13 +169,67 @@ async function measure(proxy: DelayProxy, scenario: Scenario, rootPath: string):
     return { name: scenario.name, about: scenario.about, ...floor }
   }
   const real = await once(delayMs)
+  const steps = replaySteps(real.phase)
+  let replay: ReplayReport | undefined
+  if (steps !== undefined) {
+    proxy.begin(`${scenario.name}-replay`, delayMs)
+    replay = await child<ReplayReport>('replay', `${scenario.name}-${delayMs}ms`, {
+      inputs: spec.inputs,
+      base: proxy.url,
+      images: steps,
+    })
+    const seen = proxy.end().requests.length
+    if (seen !== real.phase.requests.length) {
+      throw new Error(
+        `${scenario.name}: the replay sent ${seen} requests, the gate ${real.phase.requests.length}`,
+      )
+    }
+  }
   return {
     name: scenario.name,
     about: scenario.about,
     ...real,
     floor: floor.report,
     floorPhase: floor.phase,
+    ...(replay !== undefined && { replay }),
   }
+}
+
+/** Where each kind of registry request sits in an image's chain: what it must wait for. */
+const REPLAY_STEP: Record<string, number> = {
+  'resolve-tag': 0,
+  referrers: 1,
+  'fallback-tag': 1,
+  'cosign-sig-tag': 1,
+  'cosign-att-tag': 1,
+  manifest: 2,
+  blob: 3,
+}
+
+/**
+ * A run's registry requests per image (repository), in the steps of the chain they belong to:
+ * what the replay child sends again. Undefined when anything else (the GitHub API, a legacy tag's
+ * layers, read one step earlier than a referrer's) was asked, since the steps would not hold.
+ */
+function replaySteps(phase: Phase): ReplaySpec['images'] | undefined {
+  type Step = { method: 'GET' | 'HEAD'; path: string }[]
+  const images = new Map<string, Step[]>()
+  const order = [...phase.requests].sort((a, b) => a.start - b.start)
+  for (const r of order) {
+    const repo = /^\/v2\/(.+)\/(?:manifests|blobs|referrers)\/[^/]+$/.exec(r.path)?.[1]
+    const kind = kindOf(r)
+    const step = REPLAY_STEP[kind]
+    // A legacy tag that exists leads straight to its layers: blobs one step earlier.
+    const legacyFound = kind.startsWith('cosign-') && r.status === 200
+    const method = r.method === 'GET' || r.method === 'HEAD' ? r.method : undefined
+    if (repo === undefined || step === undefined || legacyFound || method === undefined) {
+      return undefined
+    }
+    const steps = images.get(repo) ?? [[], [], [], []]
+    steps[step]!.push({ method, path: r.path })
+    images.set(repo, steps)
+  }
+  return [...images.values()].map((steps) => steps.filter((s) => s.length > 0))
 }
 
 interface Startup {
@@ -534,7 +592,7 @@ function render(
   }
   const rows = measured.map((m) => {
     if (m.report.unavailable !== undefined) {
-      return `| ${m.name} | not available yet: ${m.report.unavailable} | | | | | | | | | | | |`
+      return `| ${m.name} | not available yet: ${m.report.unavailable} | | | | | | | | | | | | |`
     }
     const r = m.report
     const level = waves(m.phase.requests)
@@ -544,6 +602,7 @@ function render(
       m.name,
       r.wallMs.toFixed(0),
       (r.wallMs / delayMs).toFixed(2),
+      m.replay ? `${m.replay.wallMs.toFixed(0)} (${(m.replay.wallMs / delayMs).toFixed(2)})` : '',
       `${before.toFixed(0)} / ${network.toFixed(0)} / ${after.toFixed(0)}`,
       upstreamOnChain(m.phase).toFixed(0),
       r.cpuMs.toFixed(0),
@@ -577,10 +636,10 @@ function render(
     })
   return [
     `Run: ${new Date().toISOString()} on ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; load average at start ${loadAtStart}, at end ${load()} (1/5/15 min: anything else running on the machine shows here and in the figures).`,
-    `Injected delay: **${delayMs} ms** per request (every request, registry and GitHub API alike). Wall = the child's parseInputs + run(); floor = the same at 0 ms delay; waves = round trips observed in the proxy log; registry ms on chain = the slowest upstream (docker-registry or fake API) answer of each wave, summed: time the bench's own servers add to the chain; gate CPU = the child's CPU time (all threads) over the same span; peak RSS = the child's maxRSS, with its RSS before parseInputs in brackets.`,
+    `Injected delay: **${delayMs} ms** per request (every request, registry and GitHub API alike). Wall = the child's parseInputs + run(); floor = the same at 0 ms delay; waves = round trips observed in the proxy log; registry ms on chain = the slowest upstream (docker-registry or fake API) answer of each wave, summed: time the bench's own servers add to the chain; requests only = the same requests sent again by a child that does nothing else (per image, each wave's requests at once, images \`concurrency\` at a time, through the gate's own transport): what the chain costs on this machine before the gate does any work; gate CPU = the child's CPU time (all threads) over the same span; peak RSS = the child's maxRSS, with its RSS before parseInputs in brackets.`,
     '',
-    '| scenario | wall ms | depth (wall/delay) | before 1st request / network / after last, ms | registry ms on chain | gate CPU ms | floor ms (0 delay) | waves | requests | repeated | max in flight | peak RSS MiB (at start) | target |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| scenario | wall ms | depth (wall/delay) | requests only ms (depth) | before 1st request / network / after last, ms | registry ms on chain | gate CPU ms | floor ms (0 delay) | waves | requests | repeated | max in flight | peak RSS MiB (at start) | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     ...(bareRss
