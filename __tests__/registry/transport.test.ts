@@ -174,3 +174,26 @@ test('through httpRequest, a body that streams past the cap stops there and its 
   // Socket buffers let a few MiB through before the server notices; never the whole 64 MiB.
   expect(written).toBeLessThan(16 * 1024 * 1024)
 })
+
+test('through httpRequest, a URL with user:password in it is refused, also as a redirect target', async () => {
+  const reached: string[] = []
+  const other = await server((req, res) => {
+    reached.push(String(req.headers.authorization))
+    res.end('x')
+  })
+  const redirecting = await server((_req, res) => {
+    res.writeHead(302, { location: `http://attacker:secret@${other.host}/x` })
+    res.end()
+  })
+  const ctx = {
+    transport: nodeTransport,
+    deadline: AbortSignal.timeout(10_000),
+    insecureHosts: new Set([other.host, redirecting.host]),
+  }
+  for (const url of [`${redirecting.url}/start`, `http://u:p@${other.host}/direct`]) {
+    const error = await httpRequest(ctx, { url, maxBytes: 1000 }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(GateError)
+    expect((error as GateError).message).toMatch(/credentials in it/)
+  }
+  expect(reached).toEqual([])
+})

@@ -67,7 +67,7 @@ export async function httpRequest(ctx: HttpContext, req: HttpRequest): Promise<H
 
 async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
   const origin = new URL(req.url).origin
-  let url = checkScheme(ctx, new URL(req.url))
+  let url = checkTarget(ctx, new URL(req.url))
   // Once a redirect leaves the origin the credential is gone for good, even on the way back (T60).
   let authorization = req.authorization
   for (let hop = 0; hop <= LIMITS.redirects; hop++) {
@@ -82,7 +82,7 @@ async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<Http
     const location = res.headers.get('location')
     if (res.status >= 300 && res.status < 400 && location !== null) {
       res.cancel()
-      url = checkScheme(ctx, new URL(location, url))
+      url = checkTarget(ctx, new URL(location, url))
       req.checkRedirect?.(url)
       continue
     }
@@ -98,7 +98,12 @@ async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<Http
 }
 
 // HTTPS everywhere, plain HTTP only to hosts the user listed (and inputs only allow loopback).
-function checkScheme(ctx: HttpContext, url: URL): URL {
+function checkTarget(ctx: HttpContext, url: URL): URL {
+  // A URL's own user:password would become a Basic Authorization header in node:http, sent to
+  // whichever host a registry's redirect, Link or realm names; fetch refused such URLs too.
+  if (url.username !== '' || url.password !== '') {
+    throw new GateError('REGISTRY_HTTP', `refused a URL with credentials in it, for ${url.host}`)
+  }
   if (url.protocol === 'https:') return url
   if (url.protocol === 'http:' && ctx.insecureHosts.has(url.host)) return url
   throw new GateError(
