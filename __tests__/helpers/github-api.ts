@@ -30,6 +30,14 @@ export async function startFakeGithub(): Promise<FakeGithub> {
       server.override((req, res) => {
         const url = new URL(req.url ?? '/', server.url)
         if (url.pathname !== path) return false
+        // As api.github.com does: a request without a User-Agent is refused.
+        if (req.headers['user-agent'] === undefined) {
+          res.writeHead(403, { 'content-type': 'text/plain' })
+          res.end(
+            'Request forbidden by administrative rules. Please make sure your request has a User-Agent header',
+          )
+          return true
+        }
         const page = Number(/^cursor(\d+)$/.exec(url.searchParams.get('after') ?? '')?.[1] ?? 0)
         const headers: Record<string, string> = { 'content-type': 'application/json' }
         if (page + 1 < pages.length) {

@@ -46,6 +46,9 @@ export interface HttpResponse {
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504])
 
+// GitHub's API refuses requests without a User-Agent; registries log it.
+const USER_AGENT = 'supply-chain-gate'
+
 /** Performs one bounded GET or HEAD: redirects, retries, timeouts and body size are all capped. */
 export async function httpRequest(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
   const sleep = ctx.sleep ?? defaultSleep
@@ -72,7 +75,7 @@ async function followRedirects(ctx: HttpContext, req: HttpRequest): Promise<Http
   let authorization = req.authorization
   for (let hop = 0; hop <= LIMITS.redirects; hop++) {
     if (url.origin !== origin) authorization = undefined
-    const headers: Record<string, string> = { ...req.headers }
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers }
     if (authorization !== undefined) headers['authorization'] = authorization
     const signal = AbortSignal.any([
       ctx.deadline,
