@@ -32,12 +32,13 @@ export interface GithubSigstore {
 /** The CA name of GitHub's Fulcio intermediate (as in gh's github_provenance_demo fixture). */
 const CA_NAME = [{ '2.5.4.10': ['GitHub, Inc.'] }, { '2.5.4.3': ['Fulcio Intermediate l2'] }]
 
-interface Peculiar {
+export interface Peculiar {
   x509: any // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped deep require
   webcrypto: Crypto
 }
 
-function peculiar(): Peculiar {
+/** @peculiar/x509 and the WebCrypto it runs on, as the Sigstore mock loads them. */
+export function peculiar(): Peculiar {
   const req = createRequire(
     createRequire(import.meta.url).resolve('@sigstore/mock/dist/fulcio/ca.js'),
   )

@@ -2,10 +2,13 @@
 // for (headers read as fetch reads them, a body that streams and can be dropped, aborts that end
 // it, connections kept for the next request).
 import http from 'node:http'
+import https from 'node:https'
 import type { AddressInfo } from 'node:net'
+import tls from 'node:tls'
 import { GateError, errorName } from '../../src/errors.js'
 import { httpRequest, networkError } from '../../src/registry/http.js'
 import { nodeTransport, type ExchangeInit } from '../../src/registry/transport.js'
+import { createTestTls, type TestTls } from '../helpers/tls.js'
 
 interface Server {
   url: string
@@ -196,4 +199,57 @@ test('through httpRequest, a URL with user:password in it is refused, also as a 
     expect((error as GateError).message).toMatch(/credentials in it/)
   }
   expect(reached).toEqual([])
+})
+
+describe('over TLS', () => {
+  let keys: TestTls
+  let url: string
+  let listener: https.Server
+  beforeAll(async () => {
+    keys = await createTestTls()
+    listener = https.createServer({ key: keys.key, cert: keys.cert }, (_req, res) => res.end('ok'))
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+    url = `https://127.0.0.1:${(listener.address() as AddressInfo).port}/v2/`
+  })
+  afterAll(async () => {
+    listener.closeAllConnections()
+    await new Promise((resolve) => listener.close(resolve))
+  })
+
+  // Node's own CA list, with or without the test CA, for the connections a test makes.
+  async function trusting<T>(extra: string[], fn: () => Promise<T>): Promise<T> {
+    const saved = tls.getCACertificates('default')
+    tls.setDefaultCACertificates([...saved, ...extra])
+    try {
+      return await fn()
+    } finally {
+      tls.setDefaultCACertificates(saved)
+    }
+  }
+
+  test('a certificate no trusted CA issued is refused before anything is sent', async () => {
+    const error = await trusting([], () => nodeTransport(new URL(url), init())).catch(
+      (e: unknown) => e,
+    )
+    expect(networkError('asking', error).message).toMatch(/certificate/i)
+  })
+
+  test('a certificate for another name is refused, even from a trusted CA', async () => {
+    const port = new URL(url).port
+    const error = await trusting([keys.ca], () =>
+      nodeTransport(new URL(`https://localhost:${port}/v2/`), init()),
+    ).catch((e: unknown) => e)
+    expect(networkError('asking', error).message).toMatch(/localhost/)
+  })
+
+  test('with the CA trusted (as NODE_EXTRA_CA_CERTS would), the answer arrives', async () => {
+    const text = await trusting([keys.ca], async () => {
+      const res = await nodeTransport(new URL(url), init())
+      expect(res.status).toBe(200)
+      let out = ''
+      for await (const chunk of res.body) out += Buffer.from(chunk).toString()
+      return out
+    })
+    expect(text).toBe('ok')
+  })
 })
