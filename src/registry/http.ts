@@ -28,7 +28,7 @@ export interface HttpRequest {
   /**
    * Takes a 2xx body chunk by chunk instead of collecting it (`body` is then empty); asked for a
    * fresh consumer on each attempt, so a retried request never feeds one twice. A chunk's bytes
-   * are valid only during the call: the buffer is read into again.
+   * are valid only during the call: a transport may read into the same memory again.
    */
   sink?: () => (chunk: Uint8Array) => void
 }
@@ -128,8 +128,8 @@ async function readBounded(
     res.cancel()
     throw tooLarge(limit)
   }
-  // One buffer of the declared size, grown only if more arrives (a compressed transfer): chunks
-  // and their concatenation would hold a large blob twice. None at all when a sink takes them.
+  // One buffer of the declared size, grown only if more arrives (no Content-Length): chunks and
+  // their concatenation would hold a large blob twice. None at all when a sink takes them.
   let body: Buffer = Buffer.allocUnsafe(
     write === undefined && declared >= 0 && declared <= limit ? declared : 0,
   )

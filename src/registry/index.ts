@@ -9,6 +9,6 @@ export {
 } from './client.js'
 export { credentialResolver, type CredentialSources } from './credentials.js'
 export type { HttpContext } from './http.js'
-export { nodeTransport, type Transport } from './transport.js'
+export type { Transport } from './transport.js'
 export { MediaType, Annotation, isIndexType } from './media-types.js'
 export { parseReference, formatReference, digestTag, isDigest } from './reference.js'

@@ -31,7 +31,7 @@ export type Transport = (url: URL, init: ExchangeInit) => Promise<Exchange>
  * The gate's transport, over node:http and node:https with their global agents (keep-alive,
  * NODE_EXTRA_CA_CERTS and NODE_USE_ENV_PROXY apply as they do to any Node client).
  * Written by hand, not `fetch`: Node's fetch (undici) costs ~35 ms to load on the first request and
- * ~1 ms of CPU per request on top, which the bench showed to be a fifth of a run (bench/RESULTS.md).
+ * ~1 ms of CPU per request on top (bench/RESULTS.md, item 12).
  */
 export const nodeTransport: Transport = (url, init) =>
   new Promise((resolve, reject) => {
