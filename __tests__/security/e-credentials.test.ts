@@ -3,8 +3,8 @@
 // "sink", fake-registry.ts startSink) records every byte it is sent: redirects, realms, Links and
 // bundle_urls that point away from the registry must leave it holding nothing secret. Public host
 // names (ghcr.io, registry.example.test, …) are played by loopback listeners through a DNS-like
-// transport (helpers/transport.ts mappedTransport): the gate decides on the real name, then the bytes go to
-// 127.0.0.x.
+// transport (helpers/transport.ts mappedTransport): the gate decides on the real name, then the
+// bytes go to 127.0.0.x.
 //
 // Unit-level tests of the same rules stay where they were: __tests__/registry/client.test.ts
 // (realm on another host, redirect drops Authorization), __tests__/registry/credentials.test.ts
