@@ -15,6 +15,7 @@ import { checkEvidence, loadTrust, type IdentityPolicy } from '../../src/verify/
 import { snappyLiterals, startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
 import { createMiniSigstore, inTotoStatement, type MiniSigstore } from '../helpers/mini-sigstore.js'
 import { nodeTransport } from '../../src/registry/transport.js'
+import { readAll } from '../../src/sources/index.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures')
 const CLI = path.join(FIXTURES, 'bundles/cli/pkg/cmd/attestation/test/data')
@@ -82,9 +83,11 @@ function context(identities: IdentityPolicy[], overrides: Partial<GithubApi> = {
 }
 
 const collect = (digest: string, ctx: SourceContext, image = 'acme/app'): Promise<Evidence[]> =>
-  githubSource.collect(
-    { repository: { registry: 'ghcr.io', repository: image }, digest, mediaType: '' },
-    ctx,
+  readAll(
+    githubSource.collect(
+      { repository: { registry: 'ghcr.io', repository: image }, digest, mediaType: '' },
+      ctx,
+    ),
   )
 
 const appSan = (repo = 'acme/app') =>
