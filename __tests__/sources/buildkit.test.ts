@@ -20,7 +20,6 @@ import {
   type Platform,
 } from '../helpers/registry.js'
 import { nodeTransport } from '../../src/registry/transport.js'
-import { readAll } from '../../src/sources/index.js'
 
 const SLSA_02 = 'https://slsa.dev/provenance/v0.2'
 const SPDX = 'https://spdx.dev/Document'
@@ -156,11 +155,9 @@ function collect(repo: string, index: Descriptor) {
     maxBlobBytes: 1024 * 1024,
     onSecret: () => {},
   })
-  return readAll(
-    buildkitSource.collect(
-      { repository: { registry: host, repository: repo }, ...index },
-      { registry, concurrency: 4 },
-    ),
+  return buildkitSource.collect(
+    { repository: { registry: host, repository: repo }, ...index },
+    { registry, concurrency: 4 },
   )
 }
 

@@ -15,7 +15,6 @@ import { checkEvidence, loadTrust, type IdentityPolicy } from '../../src/verify/
 import { snappyLiterals, startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
 import { createMiniSigstore, inTotoStatement, type MiniSigstore } from '../helpers/mini-sigstore.js'
 import { nodeTransport } from '../../src/registry/transport.js'
-import { readAll } from '../../src/sources/index.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures')
 const CLI = path.join(FIXTURES, 'bundles/cli/pkg/cmd/attestation/test/data')
@@ -83,11 +82,9 @@ function context(identities: IdentityPolicy[], overrides: Partial<GithubApi> = {
 }
 
 const collect = (digest: string, ctx: SourceContext, image = 'acme/app'): Promise<Evidence[]> =>
-  readAll(
-    githubSource.collect(
-      { repository: { registry: 'ghcr.io', repository: image }, digest, mediaType: '' },
-      ctx,
-    ),
+  githubSource.collect(
+    { repository: { registry: 'ghcr.io', repository: image }, digest, mediaType: '' },
+    ctx,
   )
 
 const appSan = (repo = 'acme/app') =>

@@ -8,7 +8,6 @@ import { LIMITS } from '../limits.js'
 import type { RegistryClient } from '../registry/index.js'
 import type { GithubApi } from '../sources/github-api.js'
 import { githubSource } from '../sources/github.js'
-import { readAll } from '../sources/index.js'
 import type { CheckedEvidence, Evidence, FileSubject } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
 import { checkedWithTrust, type Trust } from '../verify/index.js'
@@ -141,11 +140,9 @@ export async function examineFiles(
 // The GitHub attestations API, asked by the file's sha256 (as `gh attestation verify` does).
 async function githubEvidence(sha256: string, examiner: FileExaminer): Promise<Evidence[]> {
   if (examiner.github === undefined) return []
-  return readAll(
-    githubSource.collect(
-      { repository: { registry: '', repository: '' }, digest: sha256, mediaType: '' },
-      { registry: examiner.registry, concurrency: examiner.concurrency, github: examiner.github },
-    ),
+  return githubSource.collect(
+    { repository: { registry: '', repository: '' }, digest: sha256, mediaType: '' },
+    { registry: examiner.registry, concurrency: examiner.concurrency, github: examiner.github },
   )
 }
 

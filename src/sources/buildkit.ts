@@ -1,7 +1,7 @@
 import { LIMITS } from '../limits.js'
 import { descriptorsOf, isDigest, isIndexType, type Descriptor } from '../registry/index.js'
 import type { Digest, Evidence } from '../types.js'
-import { mapLimit, startLimit } from '../util/concurrency.js'
+import { mapLimit } from '../util/concurrency.js'
 import { pieceFailure } from './piece-error.js'
 import type { Source, SourceContext, Subject } from './types.js'
 
@@ -25,7 +25,7 @@ type Piece = { location: string } & ({ layer: Descriptor } | { error: string })
  */
 export const buildkitSource: Source = {
   id: 'buildkit',
-  async collect(subject: Subject, ctx: SourceContext): Promise<Promise<Evidence>[]> {
+  async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     // Only an index has entries to hold attestation manifests.
     if (!isIndexType(subject.mediaType)) return []
     const index = await ctx.registry.manifest(subject.repository, subject.digest)
@@ -45,7 +45,7 @@ export const buildkitSource: Source = {
         error: `the index lists ${attestations.length} attestation manifests; only the first ${MAX_MANIFESTS} were read`,
       })
     }
-    return startLimit(pieces, ctx.concurrency, (piece) => readStatement(piece, subject, ctx))
+    return mapLimit(pieces, ctx.concurrency, (piece) => readStatement(piece, subject, ctx))
   },
 }
 

@@ -2,7 +2,7 @@ import { GateError } from '../errors.js'
 import { LIMITS } from '../limits.js'
 import { digestTag, isDigest } from '../registry/index.js'
 import type { Evidence } from '../types.js'
-import { startLimit } from '../util/concurrency.js'
+import { mapLimit } from '../util/concurrency.js'
 import { CosignAnnotation, annotation } from './cosign-annotations.js'
 import { COSIGN_LAYER_MEDIA_TYPES, cosignLayerBundle, type CosignTagKind } from './cosign-bundle.js'
 import { EvidenceBudget } from './budget.js'
@@ -30,13 +30,13 @@ interface LayerRef {
 export const cosignTagsSource: Source = {
   id: 'cosign-tags',
   followsSignatureRepository: true,
-  async collect(subject: Subject, ctx: SourceContext): Promise<Promise<Evidence>[]> {
+  async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const found = (await Promise.all(KINDS.map((kind) => tagLayers(kind, subject, ctx)))).flat()
     // Every layer is a candidate: claimed before any blob is fetched (T44).
     const layers = found.filter((item) => 'descriptor' in item).length
     const budget = ctx.budget ?? new EvidenceBudget()
     budget.claim(layers, 'the cosign .sig/.att tags')
-    return startLimit(found, ctx.concurrency, (item) =>
+    return mapLimit(found, ctx.concurrency, (item) =>
       'descriptor' in item ? readLayer(item, subject, ctx) : Promise.resolve(item),
     )
   },

@@ -24,8 +24,8 @@ export function selectSources(ids: ReadonlySet<SourceId>): Source[] {
 }
 
 /**
- * Reads every source for one image in parallel and hands each piece to `check` as soon as it is
- * read, so verification overlaps the downloads and round trips still in flight. More
+ * Reads every source for one image in parallel and hands each source's pieces to `check` as soon
+ * as that source is done, so verification overlaps the round trips still in flight. More
  * candidates than the cap fail closed (T44): the sources share one budget and claim their
  * candidates before fetching any blob, so the cap is met after the listings, not after every
  * source downloaded everything it listed.
@@ -50,22 +50,10 @@ export async function collectEvidence<T>(
     const where = ` in ${elsewhere.registry}/${elsewhere.repository}`
     const there = source
       .collect({ ...subject, repository: elsewhere }, shared)
-      .then((pieces) =>
-        pieces.map((piece) => piece.then((e) => ({ ...e, location: `${e.location}${where}` }))),
-      )
+      .then((found) => found.map((e) => ({ ...e, location: `${e.location}${where}` })))
     return [own, there]
   })
-  const checked = await Promise.all(
-    reads.map(async (read) =>
-      Promise.all((await read).map((piece) => piece.then((e) => check([e])))),
-    ),
-  )
-  return checked.flat(2)
-}
-
-/** A source's pieces once every one is read, in the order it listed them. */
-export async function readAll(listed: Promise<Promise<Evidence>[]>): Promise<Evidence[]> {
-  return Promise.all(await listed)
+  return (await Promise.all(reads.map((read) => read.then(check)))).flat()
 }
 
 export { EvidenceBudget } from './budget.js'

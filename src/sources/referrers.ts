@@ -2,7 +2,7 @@ import { Annotation, MediaType, digestTag, type Descriptor } from '../registry/i
 import type { Evidence } from '../types.js'
 import { BundleReader, PayloadNotPlainBase64 } from '../verify/bundle-json.js'
 import { JsonError } from '../verify/json.js'
-import { startLimit } from '../util/concurrency.js'
+import { mapLimit } from '../util/concurrency.js'
 import { EvidenceBudget } from './budget.js'
 import { pieceFailure } from './piece-error.js'
 import type { Source, SourceContext, Subject } from './types.js'
@@ -14,14 +14,14 @@ import type { Source, SourceContext, Subject } from './types.js'
 export const referrersSource: Source = {
   id: 'referrers',
   followsSignatureRepository: true,
-  async collect(subject: Subject, ctx: SourceContext): Promise<Promise<Evidence>[]> {
+  async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const { descriptors, via } = await ctx.registry.referrers(subject.repository, subject.digest)
     const where = via === 'api' ? 'referrers API' : `fallback tag ${digestTag(subject.digest)}`
     // Only bundle referrers are fetched; they are claimed before any of them is (T44).
     const bundles = descriptors.filter((d) => isBundleType(d.artifactType)).length
     const budget = ctx.budget ?? new EvidenceBudget()
     budget.claim(bundles, `the ${where}`)
-    return startLimit(descriptors, ctx.concurrency, (descriptor) =>
+    return mapLimit(descriptors, ctx.concurrency, (descriptor) =>
       readReferrer(descriptor, where, subject, ctx),
     )
   },

@@ -25,14 +25,10 @@ export interface SourceContext {
   signatureRepository?: Repository
 }
 
-/** A place publishers store evidence; it lists every piece it finds, readable or not. */
+/** A place publishers store evidence; it returns every piece it finds, readable or not. */
 export interface Source {
   readonly id: SourceId
   /** cosign writes this evidence to another repository when told to (COSIGN_REPOSITORY). */
   readonly followsSignatureRepository?: true
-  /**
-   * Lists the pieces (claiming them from the budget) and starts reading them: one promise per
-   * piece, settled when that piece is read, so each can be checked while the others download.
-   */
-  collect(subject: Subject, ctx: SourceContext): Promise<Promise<Evidence>[]>
+  collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]>
 }
