@@ -2,6 +2,7 @@
 // (.bench/child/index.js) with only src/ and the sigstore libraries, none of the test harness.
 //   node .bench/child/index.js gate SPEC.json  → runs the product's run() once
 //   node .bench/child/index.js cpu SPEC.json   → CPU of checkEvidence vs bare @sigstore/verify
+//   node .bench/child/index.js cold SPEC.json  → CPU of one side's first verification in this process
 //   node .bench/child/index.js bare-rss SPEC.json → peak RSS of fetch + bare @sigstore/verify
 //   node .bench/child/index.js replay SPEC.json → the gate's requests again, with nothing else
 // Prints one JSON line on stdout.
@@ -65,12 +66,29 @@ export interface ReplayReport {
   wallMs: number
 }
 
-export interface CpuSpec {
+/** The one-image bundles and the root they verify against. */
+export interface BundlesSpec {
   trustedRootPath: string
   bundles: unknown[]
   digest: string
+}
+
+export interface CpuSpec extends BundlesSpec {
   warmupRounds: number
   rounds: number
+}
+
+/**
+ * One side's first pass over the bundles in a fresh process (trust material already built): what
+ * a run pays when its last blobs arrive, before V8 has compiled or optimised the verification code.
+ */
+export interface ColdSpec extends BundlesSpec {
+  side: 'ours' | 'bare'
+}
+
+export interface ColdReport {
+  /** µs of process CPU (user + system) of that one pass. */
+  us: number
 }
 
 /** Reference for big-sbom: the same bundle fetched and verified by @sigstore/verify alone. */
@@ -204,7 +222,10 @@ const cpuNow = (): number => {
   return user + system
 }
 
-async function cpu(spec: CpuSpec): Promise<CpuReport> {
+/** The three ways of verifying the bundles the cpu and cold modes time, each set up once. */
+async function verifiers(
+  spec: BundlesSpec,
+): Promise<Record<'ours' | 'oursPath' | 'bare', () => Promise<void>>> {
   const rootJson = JSON.parse(fs.readFileSync(spec.trustedRootPath, 'utf8')) as unknown
   const trust = await loadTrust({
     trustedRootPath: spec.trustedRootPath,
@@ -217,31 +238,45 @@ async function cpu(spec: CpuSpec): Promise<CpuReport> {
     location: `bench bundle ${i}`,
     bundle,
   }))
-  const ours = (): void => {
-    for (const e of evidence) {
-      if (!checkEvidence(e, spec.digest, trust).verified) throw new Error('bench: a bundle failed')
-    }
-  }
   // As a run through TUF has it: GitHub's root may still be loaded (these bundles never need it).
   const runTrust = await loadTrust({
     loadPublicGood: async () => TrustedRoot.fromJSON(rootJson),
     loadGithubRoot: () => Promise.reject(new Error('bench: no bundle here is GitHub’s')),
   })
-  const oursPath = async (): Promise<void> => {
-    const checked = await checkedWithTrust(runTrust, (ready) =>
-      evidence.map((e) => checkEvidence(e, spec.digest, ready)),
-    )
-    if (!checked.every((e) => e.verified)) throw new Error('bench: a bundle failed')
+  return {
+    ours: async () => {
+      for (const e of evidence) {
+        if (!checkEvidence(e, spec.digest, trust).verified)
+          throw new Error('bench: a bundle failed')
+      }
+    },
+    oursPath: async () => {
+      const checked = await checkedWithTrust(runTrust, (ready) =>
+        evidence.map((e) => checkEvidence(e, spec.digest, ready)),
+      )
+      if (!checked.every((e) => e.verified)) throw new Error('bench: a bundle failed')
+    },
+    bare: async () => {
+      for (const b of spec.bundles) {
+        new Verifier(material).verify(toSignedEntity(bundleFromJSON(b)))
+      }
+    },
   }
-  const bare = (): void => {
-    for (const b of spec.bundles) {
-      new Verifier(material).verify(toSignedEntity(bundleFromJSON(b)))
-    }
-  }
+}
+
+async function cold(spec: ColdSpec): Promise<ColdReport> {
+  const verify = (await verifiers(spec))[spec.side]
+  const t = cpuNow()
+  await verify()
+  return { us: cpuNow() - t }
+}
+
+async function cpu(spec: CpuSpec): Promise<CpuReport> {
+  const { ours, oursPath, bare } = await verifiers(spec)
   for (let i = 0; i < spec.warmupRounds; i++) {
-    ours()
+    await ours()
     await oursPath()
-    bare()
+    await bare()
   }
   let oursUs = 0
   let oursPathUs = 0
@@ -251,7 +286,7 @@ async function cpu(spec: CpuSpec): Promise<CpuReport> {
     const sides: (() => Promise<void>)[] = [
       async () => {
         const t = cpuNow()
-        ours()
+        await ours()
         oursUs += cpuNow() - t
       },
       async () => {
@@ -261,7 +296,7 @@ async function cpu(spec: CpuSpec): Promise<CpuReport> {
       },
       async () => {
         const t = cpuNow()
-        bare()
+        await bare()
         bareUs += cpuNow() - t
       },
     ]
@@ -286,7 +321,7 @@ async function bareRss(spec: BareRssSpec): Promise<BareRssReport> {
 
 async function main(): Promise<void> {
   const [mode, file] = process.argv.slice(2)
-  const modes = ['gate', 'cpu', 'bare-rss', 'replay']
+  const modes = ['gate', 'cpu', 'cold', 'bare-rss', 'replay']
   if (file === undefined || mode === undefined || !modes.includes(mode)) {
     throw new Error(`usage: child.js ${modes.join('|')} SPEC.json`)
   }
@@ -296,9 +331,11 @@ async function main(): Promise<void> {
       ? await gate(spec as GateSpec)
       : mode === 'cpu'
         ? await cpu(spec as CpuSpec)
-        : mode === 'replay'
-          ? await replay(spec as ReplaySpec)
-          : await bareRss(spec as BareRssSpec)
+        : mode === 'cold'
+          ? await cold(spec as ColdSpec)
+          : mode === 'replay'
+            ? await replay(spec as ReplaySpec)
+            : await bareRss(spec as BareRssSpec)
   process.stdout.write(`${JSON.stringify(report)}\n`, () => process.exit(0))
 }
 
