@@ -16,6 +16,7 @@ import { parseInputs } from '../../src/inputs.js'
 import { runActionInProcess } from '../helpers/action.js'
 import {
   BUNDLE_V03,
+  OCI_INDEX,
   startFakeRegistry,
   startSink,
   type FakeRegistry,
@@ -178,6 +179,37 @@ describe('T59 a cross-origin redirect strips every credential', () => {
       expect(masked).toEqual(expect.arrayContaining([PASSWORD, REGISTRY_TOKEN]))
     },
   )
+
+  test('a referrers page a redirect led to cannot lead on its own origin: its Link is refused, nothing secret sent', async () => {
+    const r = await registry({
+      referrers: 'api',
+      bearer: { username: USER, password: PASSWORD, token: REGISTRY_TOKEN },
+    })
+    const s = await sink()
+    const { image } = await signedBundleImage(r)
+    r.override((req, res) => {
+      if (!req.url?.includes('/referrers/')) return false
+      if (req.headers.authorization !== `Bearer ${REGISTRY_TOKEN}`) return false
+      res.writeHead(307, { location: `${s.url}/page1` })
+      res.end()
+      return true
+    })
+    // The sink asks for Basic, as a host fishing for the credentials would.
+    s.respond((req) =>
+      req.url === '/page1'
+        ? {
+            status: 200,
+            headers: { 'content-type': OCI_INDEX, link: '</page2>; rel="next"' },
+            body: JSON.stringify({ schemaVersion: 2, manifests: [] }),
+          }
+        : { status: 401, headers: { 'www-authenticate': 'Basic realm="sink"' } },
+    )
+    const result = await gate(r, `${r.host}/acme/app@${image.digest}`, { insecure: [s.host] })
+    expectImageError(result, 'REGISTRY_PROTOCOL')
+    expect(s.requests.map((q) => q.url)).toEqual(['/page1'])
+    expectSinkClean(s)
+    expectRegistryAuthenticated(r)
+  })
 
   test('to another scheme (https on another address): the TLS hello carries nothing, the piece cannot be read (exit 2)', async () => {
     const r = await authRegistry()

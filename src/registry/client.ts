@@ -233,8 +233,9 @@ export class RegistryClient {
           `more than ${LIMITS.referrerPages} pages of referrers`,
         )
       }
-      // Follow pages only on the registry's own origin, and never the same page twice.
-      if (new URL(next).origin !== new URL(first.url).origin || seen.has(next)) {
+      // Follow pages only on the registry's own origin (not the origin a redirect ended on, which
+      // may be a CDN's), and never the same page twice.
+      if (new URL(next).origin !== new URL(this.baseUrl(repo)).origin || seen.has(next)) {
         throw new GateError(
           'REGISTRY_PROTOCOL',
           'a referrers Link header points elsewhere or loops',
@@ -288,6 +289,13 @@ export class RegistryClient {
 
   /** GET with the registry's auth: one token per scope, one retry after a 401 challenge (T51). */
   private async getUrl(repo: Repository, url: string, opts: RequestOptions): Promise<HttpResponse> {
+    // The registry's token and credentials are attached below: only ever to its own origin (T59).
+    if (new URL(url).origin !== new URL(this.baseUrl(repo)).origin) {
+      throw new GateError(
+        'REGISTRY_PROTOCOL',
+        `refused to send ${repo.registry}'s credentials elsewhere`,
+      )
+    }
     const scope = `repository:${repo.repository}:pull`
     const key = `${repo.registry}|${scope}`
     const request = async (authorization: string | undefined): Promise<HttpResponse> => {
