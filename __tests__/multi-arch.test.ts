@@ -4,13 +4,18 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../src/errors.js'
-import { parsePlatforms, selectPlatforms } from '../src/platforms.js'
+import {
+  NO_PLATFORM,
+  normalizePlatform,
+  parsePlatforms,
+  selectPlatforms,
+} from '../src/platforms.js'
 import { exitCode } from '../src/report/result.js'
 import { renderSummary } from '../src/report/summary.js'
 import { gateFixture, runGate } from './helpers/gate.js'
 import { githubIdentity } from './helpers/mini-sigstore.js'
 import { attestImage, cosignSign } from './helpers/publish.js'
-import { pushImage, pushIndex, uniqueRepo } from './helpers/registry.js'
+import { MT, pushImage, pushIndex, putManifest, uniqueRepo } from './helpers/registry.js'
 
 const SAN = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0'
 const SLSA = 'https://slsa.dev/provenance/v1'
@@ -38,20 +43,52 @@ describe('platform selection', () => {
     expect(() => parsePlatforms(['all', 'linux/amd64'])).toThrow(/`platforms` input/)
   })
 
-  test('selectPlatforms skips BuildKit attestation entries and reports named platforms that are missing', () => {
+  test('selectPlatforms skips only BuildKit attestation entries, and reports named platforms that are missing', () => {
     const manifests = [
       { ...d(1), platform: { os: 'linux', architecture: 'amd64' } },
       { ...d(2), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
       { ...d(3), platform: { os: 'unknown', architecture: 'unknown' } },
       d(4),
+      { ...d(5), platform: { os: 'unknown', architecture: 'amd64' } },
     ]
+    // An entry without a platform may still be pulled (containerd matches it by its config).
     expect(selectPlatforms(manifests, 'all').selected.map((p) => p.name)).toEqual([
       'linux/amd64',
       'linux/arm64/v8',
+      NO_PLATFORM,
+      'unknown/amd64',
     ])
     const named = selectPlatforms(manifests, ['linux/arm64', 'linux/s390x'])
-    expect(named.selected.map((p) => p.name)).toEqual(['linux/arm64/v8'])
+    expect(named.selected.map((p) => p.name)).toEqual(['linux/arm64/v8', NO_PLATFORM])
     expect(named.missing).toEqual(['linux/s390x'])
+  })
+
+  test('named platforms match the entries a runtime would pull for them, however the index spells them', () => {
+    const entry = (n: number, system: string, architecture: string, variant?: string) => ({
+      ...d(n),
+      platform: { os: system, architecture, ...(variant !== undefined && { variant }) },
+    })
+    const manifests = [
+      entry(1, 'Linux', 'x86_64'),
+      entry(2, 'linux', 'aarch64'),
+      entry(3, 'linux', 'arm', '6'),
+      entry(4, 'linux', 'armhf'),
+      entry(5, 'linux', 'amd64', 'v2'),
+    ]
+    const names = (selection: string[]) =>
+      selectPlatforms(manifests, selection).selected.map((p) => p.descriptor.digest[7])
+    expect(names(['linux/amd64'])).toEqual(['1', '5'])
+    expect(names(['linux/amd64/v2'])).toEqual(['5'])
+    expect(names(['linux/arm64/v8'])).toEqual(['2'])
+    expect(names(['linux/arm'])).toEqual(['3', '4'])
+    expect(names(['linux/arm/v7'])).toEqual(['4'])
+    expect(names(['linux/arm/v6'])).toEqual(['3'])
+    expect(selectPlatforms(manifests, ['linux/arm64']).missing).toEqual([])
+    expect(normalizePlatform('Linux/X86_64/v1')).toBe('linux/amd64')
+    expect(normalizePlatform('linux/arm64/9.0')).toBe('linux/arm64/v9')
+    expect(normalizePlatform('linux/i386')).toBe('linux/386')
+    expect(normalizePlatform('linux/armel')).toBe('linux/arm/v6')
+    expect(normalizePlatform('linux/s390x')).toBe('linux/s390x')
   })
 })
 
@@ -154,6 +191,58 @@ describe('the gate on a multi-platform index', () => {
       requirement: 'platform linux/s390x',
       status: 'fail',
       actual: 'the index has linux/amd64',
+    })
+  })
+
+  describe('an unsigned entry a runtime could pull beside a signed linux/amd64', () => {
+    /** The signed amd64 entry, and an unsigned image listed with `platform` (none: no field). */
+    async function withUnsigned(platform: object | undefined, first: boolean) {
+      const repo = uniqueRepo('multiarch-extra')
+      const amd64 = await pushImage(host, repo, 'amd64', {
+        text: 'amd64\n',
+        platform: { os: 'linux', architecture: 'amd64' },
+      })
+      await cosignSign(ss, host, repo, amd64.digest, identity)
+      const other = await pushImage(host, repo, 'other', {
+        text: 'other\n',
+        platform: { os: 'linux', architecture: 'arm64' },
+      })
+      const entries = [
+        { ...amd64, platform: { os: 'linux', architecture: 'amd64' } },
+        { ...other, ...(platform !== undefined && { platform }) },
+      ]
+      const manifests = first ? entries.reverse() : entries
+      await putManifest(
+        host,
+        repo,
+        'v1',
+        { schemaVersion: 2, mediaType: MT.OCI_INDEX, manifests },
+        MT.OCI_INDEX,
+      )
+      return { ref: `${host}/${repo}:v1`, unsigned: other.digest }
+    }
+
+    test.each([
+      ['without a platform field, under all', undefined, 'all', NO_PLATFORM],
+      ['without a platform field, under a name', undefined, 'linux/amd64', NO_PLATFORM],
+      [
+        'as Linux/x86_64, listed first, under linux/amd64',
+        { os: 'Linux', architecture: 'x86_64' },
+        'linux/amd64',
+        'Linux/x86_64',
+      ],
+      [
+        'as unknown/amd64, under all',
+        { os: 'unknown', architecture: 'amd64' },
+        'all',
+        'unknown/amd64',
+      ],
+    ])('%s: it is checked and fails the image', async (_name, platform, platforms, shown) => {
+      const img = await withUnsigned(platform, true)
+      const result = await gate(img.ref, platforms)
+      expect(exitCode(result)).toBe(1)
+      const unsigned = result.images[0]!.platforms!.find((p) => p.digest === img.unsigned)
+      expect(unsigned).toMatchObject({ platform: shown, verdict: 'fail' })
     })
   })
 

@@ -22,6 +22,7 @@ import {
   type FakeRegistry,
   type FakeRegistryOptions,
   type Sink,
+  type SinkReply,
 } from '../helpers/fake-registry.js'
 import { startFakeGithub, type FakeGithub } from '../helpers/github-api.js'
 import { gateFixture } from '../helpers/gate.js'
@@ -195,7 +196,7 @@ describe('T59 a cross-origin redirect strips every credential', () => {
       return true
     })
     // The sink asks for Basic, as a host fishing for the credentials would.
-    s.respond((req) =>
+    s.respond((req): SinkReply =>
       req.url === '/page1'
         ? {
             status: 200,
