@@ -46,6 +46,7 @@ export async function runAction(transport: Transport = nodeTransport): Promise<v
       process.exitCode = code
     }
   } catch (error) {
+    core.setOutput('verified', 'false')
     core.setFailed(plain(describe(error)))
     process.exitCode = 2
   }

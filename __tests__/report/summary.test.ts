@@ -54,6 +54,12 @@ describe('renderSummary', () => {
     expect(md).toContain('#42 at 2023-11-14T22:13:20.000Z')
   })
 
+  test('a log time no Date can hold renders as the entry alone instead of throwing', () => {
+    const far = { ...image.evidence[0]!, tlog: [{ logIndex: '7', integratedTime: '9'.repeat(17) }] }
+    const md = rendered(renderSummary({ ...result, images: [{ ...image, evidence: [far] }] }))
+    expect(md).toContain('| #7 |')
+  })
+
   test('untrusted text never renders as HTML, links or workflow commands', () => {
     const md = renderSummary(result)
     expect(md).not.toContain('<script>')

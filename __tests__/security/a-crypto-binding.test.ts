@@ -1002,6 +1002,24 @@ describe('T17 Rekor v2 / TSA requirements', () => {
     })
   })
 
+  test('a log entry without its promise, timed by the TSA: verified, and the integratedTime nobody signed is not reported', async () => {
+    const withTsa = await createMiniSigstore({ withTSA: true })
+    const img = await newImage(host, 't09-tsa-no-set')
+    const logged = await withTsa.attest(statementFor(img.digest), { witnesses: 'both' })
+    const bundle = mutate(logged.bundle, (b) => {
+      delete b.verificationMaterial.tlogEntries[0].inclusionPromise
+      b.verificationMaterial.tlogEntries[0].integratedTime = '9'.repeat(17)
+    })
+    await attachBundle(host, img.repo, img.digest, bundle, SLSA)
+    const { result } = await gate(img.ref, {
+      attestations: SLSA,
+      'trusted-root': writeTrustedRoot(withTsa),
+    })
+    expect(exitCode(result)).toBe(0)
+    const [entry] = result.images[0]!.evidence.find((e) => e.verified)!.tlog
+    expect(entry).toEqual({ logIndex: expect.any(String) })
+  })
+
   test('a public-good certificate with only a timestamp and no log entry', async () => {
     const withTsa = await createMiniSigstore({ withTSA: true })
     const img = await newImage(host, 't17-tsa-only')

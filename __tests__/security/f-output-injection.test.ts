@@ -8,6 +8,7 @@
 // (through a policy rule), referrer artifactTypes and annotations, BuildKit statements, registry
 // error bodies and a platform digest. Its stdout is parsed by a port of the runner's own parsers
 // (helpers/runner-commands.ts). The CLI's console output is checked the same way.
+import path from 'node:path'
 import { Writable } from 'node:stream'
 import { main } from '../../src/cli.js'
 import { plain } from '../../src/report/escape.js'
@@ -104,8 +105,9 @@ beforeAll(async () => {
   )
 }, 60_000)
 
+const extraRegistries: FakeRegistry[] = []
 afterAll(async () => {
-  await r.close()
+  await Promise.all([r, ...extraRegistries].map((registry) => registry.close()))
 })
 
 /**
@@ -355,13 +357,14 @@ describe('T69 output injection', () => {
   test('outputs are exactly the declared names; verified starts false and stays false', () => {
     for (const run of [hostile, broken]) {
       const names = run.outputEntries.map((e) => e.name)
+      // `verified` first (false), and again only after everything else, the summary included.
       expect(names).toEqual([
-        'verified',
         'verified',
         'digest',
         'images',
         'results-path',
         'signer-identity',
+        'verified',
       ])
       expect(run.outputEntries.filter((e) => e.name === 'verified').map((e) => e.value)).toEqual([
         'false',
@@ -443,8 +446,61 @@ describe('T69 output injection', () => {
       'output-dir': tempFile('not-a-directory', ''),
     })
     expect(crash.exitCode).toBe(2)
-    expect(crash.outputEntries).toEqual([{ name: 'verified', value: 'false' }])
+    expect(crash.outputEntries).toEqual([
+      { name: 'verified', value: 'false' },
+      { name: 'verified', value: 'false' },
+    ])
     expectOnlyOwnCommands(crash)
+  })
+
+  /** A registry of its own with acme/app:v1 signed by APP_SAN; closed after the test. */
+  async function signedRegistry(): Promise<{
+    own: FakeRegistry
+    image: ReturnType<typeof putImage>
+  }> {
+    const own = await startFakeRegistry()
+    extraRegistries.push(own)
+    const image = putImage(own)
+    own.putReferrer(image, await signatureBundle(ss, image.digest))
+    return { own, image }
+  }
+  const inputsFor = (own: FakeRegistry) => ({
+    image: `${own.host}/acme/app:v1`,
+    'trusted-root': root,
+    'certificate-identity': APP_SAN,
+    'insecure-registries': own.host,
+  })
+
+  test('a passing run whose summary cannot be written ends with exit 2 and verified=false', async () => {
+    const { own } = await signedRegistry()
+    const passing = await runActionInProcess(inputsFor(own))
+    expect(passing.outputs['verified']).toBe('true')
+    // A directory where the summary file should be: the write fails after every other output.
+    const run = await runActionInProcess(inputsFor(own), {
+      env: { GITHUB_STEP_SUMMARY: path.dirname(tempFile('summary-dir', '')) },
+    })
+    expect(run.exitCode).toBe(2)
+    expect(run.outputEntries.filter((e) => e.name === 'verified').map((e) => e.value)).toEqual([
+      'false',
+      'false',
+    ])
+  })
+
+  test('a referrer with a number as artifactType and objects as annotations: the run passes and its summary is written', async () => {
+    const { own, image } = await signedRegistry()
+    own.putManifest({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: 1,
+      config: own.putBlob('{}', 'application/vnd.oci.empty.v1+json'),
+      layers: [own.putBlob('x', 'application/octet-stream')],
+      subject: image,
+      annotations: { note: { nested: true }, kept: 'text' },
+    })
+    const run = await runActionInProcess(inputsFor(own))
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['verified']).toBe('true')
+    expect(run.summary).toContain('1 image verified')
   })
 
   test('without GITHUB_OUTPUT the action fails rather than print ::set-output', async () => {

@@ -382,15 +382,37 @@ export function nextLink(header: string | null, base: string): string | undefine
 /** Keeps only well-formed descriptors: everything else in an index is ignored, never trusted. */
 export function descriptorsOf(list: unknown): Descriptor[] {
   if (!Array.isArray(list)) return []
-  return list.filter(
-    (d): d is Descriptor =>
-      typeof d === 'object' &&
-      d !== null &&
-      typeof d.mediaType === 'string' &&
-      typeof d.digest === 'string' &&
-      isDigest(d.digest) &&
-      Number.isSafeInteger(d.size),
-  )
+  return list
+    .filter(
+      (d): d is Descriptor =>
+        typeof d === 'object' &&
+        d !== null &&
+        typeof d.mediaType === 'string' &&
+        typeof d.digest === 'string' &&
+        isDigest(d.digest) &&
+        Number.isSafeInteger(d.size),
+    )
+    .map(typedFields)
+}
+
+// Only the optional fields that have the declared types: a number as artifactType, or an object
+// as an annotation, would otherwise reach code (and a summary) that expects strings.
+function typedFields(d: Descriptor): Descriptor {
+  const { mediaType, digest, size, artifactType, annotations, platform } = d
+  const strings = (value: unknown): Record<string, string> | undefined =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string'))
+      : undefined
+  const annotationStrings = strings(annotations)
+  const platformStrings = strings(platform)
+  return {
+    mediaType,
+    digest,
+    size,
+    ...(typeof artifactType === 'string' && { artifactType }),
+    ...(annotationStrings !== undefined && { annotations: annotationStrings }),
+    ...(platformStrings !== undefined && { platform: platformStrings }),
+  }
 }
 
 // Manifest media types whose Content-Type must agree with the document's own mediaType.

@@ -21,7 +21,6 @@ export async function reportToActions(
   const signer = first?.evidence.find(
     (e) => e.verified && e.signer?.subjectAlternativeName && signedByAny(e, identities),
   )?.signer
-  core.setOutput('verified', String(result.verdict === 'pass'))
   core.setOutput('digest', first?.digest ?? '')
   core.setOutput(
     'images',
@@ -46,4 +45,6 @@ export async function reportToActions(
     }
   }
   if (summary) await core.summary.addRaw(renderSummary(result)).write()
+  // Last: a report that fails half-way (exit 2) must not leave `verified` true behind it (T69).
+  core.setOutput('verified', String(result.verdict === 'pass'))
 }

@@ -98,12 +98,13 @@ function signer(e: CheckedEvidence): string {
 }
 
 function logText(e: CheckedEvidence): string {
-  return e.tlog
-    .map(
-      (t) =>
-        `#${t.logIndex}${t.integratedTime ? ` at ${new Date(Number(t.integratedTime) * 1000).toISOString()}` : ''}`,
-    )
-    .join(', ')
+  return e.tlog.map((t) => `#${t.logIndex}${logTime(t.integratedTime)}`).join(', ')
+}
+
+// A time Date cannot hold renders as nothing rather than throwing and losing the summary.
+function logTime(seconds: string | undefined): string {
+  const date = new Date(Number(seconds) * 1000)
+  return seconds && Number.isFinite(date.getTime()) ? ` at ${date.toISOString()}` : ''
 }
 
 // The runner refuses summaries over 1 MiB; stay well under and say what was cut (T72).

@@ -78,8 +78,10 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
     signer: signerSummary(signer),
     tlog: bundle.verificationMaterial.tlogEntries.map((e) => ({
       logIndex: e.logIndex,
-      ...(e.integratedTime !== '0' &&
-        e.integratedTime !== '' && { integratedTime: e.integratedTime }),
+      // Only a time the log signed (its promise) is reported; an entry with a proof alone
+      // carries an integratedTime nobody signed (T09), which the library does not use either.
+      ...(e.inclusionPromise !== undefined &&
+        /^[1-9][0-9]{0,11}$/.test(e.integratedTime) && { integratedTime: e.integratedTime }),
     })),
     content:
       bundle.content.$case === 'dsseEnvelope'
