@@ -340,6 +340,28 @@ describe('referrers', () => {
     },
   )
 
+  test.each([
+    [1000, 'read'],
+    [1001, 'LIMIT_EXCEEDED'],
+  ])('a fallback tag index listing %i descriptors: %s, as through the API', async (n, outcome) => {
+    const r = await registry({ referrers: 404 })
+    const img = image(r)
+    const manifests = Array.from({ length: n }, (_, i) => ({
+      mediaType: OCI_MANIFEST,
+      artifactType: 'application/x-other',
+      digest: `sha256:${i.toString(16).padStart(64, '0')}`,
+      size: 1,
+    }))
+    r.putManifest(
+      { schemaVersion: 2, mediaType: OCI_INDEX, manifests },
+      img.digest.replace(':', '-'),
+    )
+    const { client } = clientFor([r.host])
+    const listed = client.referrers(repo(r), img.digest)
+    if (outcome === 'read') expect((await listed).descriptors).toHaveLength(n)
+    else await expect(listed).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' })
+  })
+
   test('no referrers API and no fallback tag means no referrers', async () => {
     const r = await registry({ referrers: 404 })
     const img = image(r)

@@ -211,7 +211,7 @@ export class RegistryClient {
       if (first.status === 404) this.withoutReferrersApi.add(repoKey)
     }
     const index = await fallback
-    return { descriptors: descriptorsOf(index?.json.manifests), via: 'tag' }
+    return { descriptors: withinReferrerCap(descriptorsOf(index?.json.manifests)), via: 'tag' }
   }
 
   private async referrerPages(repo: Repository, first: HttpResponse): Promise<Descriptor[]> {
@@ -222,9 +222,7 @@ export class RegistryClient {
       descriptors.push(
         ...descriptorsOf(parseJson<ManifestJson>(page.body, 'referrers page').manifests),
       )
-      if (descriptors.length > LIMITS.referrerDescriptors) {
-        throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.referrerDescriptors} referrers`)
-      }
+      withinReferrerCap(descriptors)
       const next = nextLink(page.headers.get('link'), page.url)
       if (next === undefined) break
       if (pages >= LIMITS.referrerPages) {
@@ -353,6 +351,14 @@ export class RegistryClient {
     const scheme = this.options.http.insecureHosts.has(host) ? 'http' : 'https'
     return `${scheme}://${host}`
   }
+}
+
+/** The same cap whichever way the referrers were listed: the API's pages or the fallback tag. */
+function withinReferrerCap(descriptors: Descriptor[]): Descriptor[] {
+  if (descriptors.length > LIMITS.referrerDescriptors) {
+    throw new GateError('LIMIT_EXCEEDED', `more than ${LIMITS.referrerDescriptors} referrers`)
+  }
+  return descriptors
 }
 
 /**
