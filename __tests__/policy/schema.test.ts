@@ -249,6 +249,21 @@ identities: { release: [${identity}] }`,
       '/signature: is required when `attestations` is empty.',
     ],
     [
+      'only an optional signature',
+      `version: 1\nsignature: { required: false, identities: [${identity}] }`,
+      '/signature: requires nothing: every requirement has `required: false`, so an image with no evidence at all would pass; make one required.',
+    ],
+    [
+      'only optional attestations',
+      `version: 1\nattestations: [{ type: slsaprovenance, required: false, identities: [${identity}] }, { type: spdx, required: false, identities: [${identity}] }]`,
+      '/attestations: requires nothing: every requirement has `required: false`, so an image with no evidence at all would pass; make one required.',
+    ],
+    [
+      'an images entry asking nothing',
+      `version: 1\nimages: [{ match: "ghcr.io/acme/*", signature: { identities: [${identity}] } }, { match: "ghcr.io/other/*", attestations: [{ type: spdx, required: false, identities: [${identity}] }] }]`,
+      '/images/1/attestations: requires nothing: every requirement has `required: false`, so an image with no evidence at all would pass; make one required.',
+    ],
+    [
       'a vulnerabilities rule with only triage',
       `version: 1\nattestations: [{ type: vuln, identities: [${identity}], rules: { vulnerabilities: { triage: openvex } } }]`,
       '/attestations/0/rules/vulnerabilities: needs maxSeverity, denyCves or maxAge (triage only narrows them).',

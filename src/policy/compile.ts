@@ -158,10 +158,18 @@ function compileRequirements(doc: PolicyDoc, options: CompileOptions): CompiledP
               ...(section.signature.on !== undefined && { on: section.signature.on }),
             },
           ]
-    return [
+    const requirements = [
       ...signature,
       ...attestations.map((a, i) => compileAttestation(a, pointer(path, 'attestations', i))),
     ]
+    // An empty set is never a pass: with nothing required, an image with no evidence would pass.
+    if (!requirements.some((r) => r.required)) {
+      throw policyError(
+        pointer(path, signature.length > 0 ? 'signature' : 'attestations'),
+        'requires nothing: every requirement has `required: false`, so an image with no evidence at all would pass; make one required',
+      )
+    }
+    return requirements
   }
 
   function compileAttestation(a: AttestationDoc, path: string): Requirement {
