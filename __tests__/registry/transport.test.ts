@@ -201,6 +201,27 @@ test('through httpRequest, a URL with user:password in it is refused, also as a 
   expect(reached).toEqual([])
 })
 
+test('through httpRequest, a Retry-After longer than the time left ends with the run’s timeout, not after the wait', async () => {
+  const run = new AbortController()
+  const s = await server((_req, res) => {
+    res.writeHead(503, { 'retry-after': '3600' })
+    res.end()
+    // The run's time runs out while the gate waits to retry.
+    setTimeout(() => run.abort(new DOMException('the run is over', 'TimeoutError')), 200)
+  })
+  const request = httpRequest(
+    { transport: nodeTransport, deadline: run.signal, insecureHosts: new Set([s.host]) },
+    { url: `${s.url}/v2/`, maxBytes: 1000 },
+  )
+  // Were the wait not cut short, the request would still be waiting when this guard settles.
+  let timer: NodeJS.Timeout | undefined
+  const guard = new Promise((resolve) => (timer = setTimeout(resolve, 5_000, 'still waiting')))
+  const outcome = await Promise.race([request.catch((error: unknown) => error), guard])
+  clearTimeout(timer)
+  expect(outcome).toBeInstanceOf(GateError)
+  expect(outcome).toMatchObject({ code: 'TIMEOUT' })
+})
+
 describe('over TLS', () => {
   let keys: TestTls
   let url: string

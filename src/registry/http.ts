@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { setTimeout as sleepFor } from 'node:timers/promises'
 import { GateError, describe, errorName } from '../errors.js'
 import { LIMITS } from '../limits.js'
 import type { Exchange, HeaderReader, Transport } from './transport.js'
@@ -51,7 +52,7 @@ const USER_AGENT = 'supply-chain-gate'
 
 /** Performs one bounded GET or HEAD: redirects, retries, timeouts and body size are all capped. */
 export async function httpRequest(ctx: HttpContext, req: HttpRequest): Promise<HttpResponse> {
-  const sleep = ctx.sleep ?? defaultSleep
+  const sleep = ctx.sleep ?? ((ms: number) => untilDeadline(ms, ctx.deadline))
   for (let attempt = 0; ; attempt++) {
     if (ctx.deadline.aborted) throw new GateError('TIMEOUT', 'the overall time limit was reached')
     let response: HttpResponse
@@ -195,7 +196,9 @@ export function retryAfterMs(value: string | null, now = Date.now()): number | u
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+// A wait that ends early when the run's time is up; the retry loop then reports the timeout.
+const untilDeadline = (ms: number, deadline: AbortSignal): Promise<void> =>
+  sleepFor(ms, undefined, { signal: deadline }).catch(() => undefined)
 
 /** Turns a transport failure into a sentence; timeouts get their own code. */
 export function networkError(operation: string, error: unknown): GateError {
