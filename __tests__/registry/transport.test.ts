@@ -222,6 +222,25 @@ test('through httpRequest, a Retry-After longer than the time left ends with the
   expect(outcome).toMatchObject({ code: 'TIMEOUT' })
 })
 
+test('plain HTTP (loopback only) never goes through a proxy the environment names', async () => {
+  const proxied: string[] = []
+  const proxy = await server((req, res) => {
+    proxied.push(String(req.url))
+    res.end('from the proxy')
+  })
+  const s = await server((_req, res) => res.end('direct'))
+  const saved = http.globalAgent
+  // What NODE_USE_ENV_PROXY=1 with HTTP_PROXY set makes of the global agent.
+  http.globalAgent = new http.Agent({ proxyEnv: { HTTP_PROXY: proxy.url } })
+  try {
+    const res = await nodeTransport(new URL(`${s.url}/v2/`), init())
+    expect(await text(res.body)).toBe('direct')
+  } finally {
+    http.globalAgent = saved
+  }
+  expect(proxied).toEqual([])
+})
+
 describe('over TLS', () => {
   let keys: TestTls
   let url: string

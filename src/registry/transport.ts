@@ -27,18 +27,28 @@ export interface Exchange {
 /** Sends one request; everything the gate decides about it is decided before, in http.ts. */
 export type Transport = (url: URL, init: ExchangeInit) => Promise<Exchange>
 
+// Security: plain HTTP only ever goes to a loopback registry (http.ts checkTarget). Through an
+// HTTP_PROXY it would leave the machine in cleartext, credentials included, and reach the proxy's
+// own loopback instead; so it never takes the global agent, which NODE_USE_ENV_PROXY may proxy.
+const loopbackAgent = new http.Agent({ keepAlive: true })
+
 /**
- * The gate's transport, over node:http and node:https with their global agents (keep-alive,
- * NODE_EXTRA_CA_CERTS and NODE_USE_ENV_PROXY apply as they do to any Node client).
+ * The gate's transport, over node:https with its global agent (keep-alive, NODE_EXTRA_CA_CERTS and
+ * NODE_USE_ENV_PROXY apply as they do to any Node client) and, for loopback, node:http unproxied.
  * Written by hand, not `fetch`: Node's fetch (undici) costs ~35 ms to load on the first request and
  * ~1 ms of CPU per request on top (bench/RESULTS.md, item 12).
  */
 export const nodeTransport: Transport = (url, init) =>
   new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http
-    const request = client.request(
+    const secure = url.protocol === 'https:'
+    const request = (secure ? https : http).request(
       url,
-      { method: init.method, headers: init.headers, signal: init.signal },
+      {
+        method: init.method,
+        headers: init.headers,
+        signal: init.signal,
+        ...(!secure && { agent: loopbackAgent }),
+      },
       (response) => resolve(exchange(response, init.signal)),
     )
     // Kept for the request's whole life: a late error (an abort while the body streams) then
