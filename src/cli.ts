@@ -7,7 +7,7 @@ import { describe } from './errors.js'
 import { parseInputs, type InputGetter } from './inputs.js'
 import { run, writeResult } from './main.js'
 import { writeConsole } from './report/console-reporter.js'
-import { plain } from './report/escape.js'
+import { plain, terminalJson } from './report/escape.js'
 import { exitCode } from './report/result.js'
 
 /** Every action input that the CLI takes as `--<name> VALUE`. */
@@ -107,7 +107,7 @@ async function inspectImages(args: string[], io: CliIo): Promise<number> {
     get,
     liveDeps(() => undefined),
   )
-  io.stdout.write(json ? inventoryJson(inventory) : renderInventory(inventory))
+  io.stdout.write(json ? terminalJson(inventoryJson(inventory)) : renderInventory(inventory))
   return inventoryExitCode(inventory)
 }
 

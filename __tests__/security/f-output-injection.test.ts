@@ -333,6 +333,29 @@ describe('T67 legacy ##[ commands anywhere in a line', () => {
       expect(legacyOnly).toEqual([])
     }
   })
+
+  test.each(['verify', 'inspect'])(
+    'the CLI’s %s --json holds no command and no raw invisible character, and parses to the hostile text itself',
+    async (command) => {
+      let out = ''
+      const stdout = new Writable({
+        write(chunk, _enc, done) {
+          out += String(chunk)
+          done()
+        },
+      })
+      const args = [command, `${r.host}/acme/app:v1`, '--trusted-root', root, '--json']
+      const flags = ['--certificate-identity', APP_SAN, '--insecure-registries', r.host]
+      await main([...args, ...flags], { env: {}, stdout, stderr: stdout })
+      expect(parseRunnerLog(out).commands).toEqual([])
+      expect(out).not.toContain('##[')
+      expect(out.replace(/\n/g, '')).not.toMatch(INVISIBLE_RE)
+      // Escapes only: the JSON still says exactly what the registry sent.
+      const values = JSON.stringify(JSON.parse(out))
+      for (const payload of [...ANYWHERE, ...INVISIBLE])
+        expect(values).toContain(JSON.stringify(payload).slice(1, -1))
+    },
+  )
 })
 
 describe('T68 stop-commands cannot suppress the action’s masks and errors', () => {

@@ -1,6 +1,6 @@
 import { CLASS_DESCRIPTIONS } from '../policy/classify.js'
 import type { CheckedEvidence, GateResult } from '../types.js'
-import { plain } from './escape.js'
+import { plain, terminalJson } from './escape.js'
 import { toResultJson } from './result.js'
 import { consoleDockerfiles, consoleSubjectLines } from './subjects.js'
 
@@ -61,5 +61,5 @@ export function writeConsole(
   json: boolean,
   out: NodeJS.WritableStream = process.stdout,
 ): void {
-  out.write(json ? toResultJson(result) : renderConsole(result))
+  out.write(json ? terminalJson(toResultJson(result)) : renderConsole(result))
 }

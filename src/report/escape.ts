@@ -20,6 +20,24 @@ export function plain(text: string): string {
 }
 
 /**
+ * JSON text for a terminal or a runner log, the same value once parsed: JSON.stringify leaves the
+ * legacy `##[` marker (parsed anywhere in a line), line separators and invisible characters as
+ * they are, so those become `\u` escapes. No line can then start with `::`.
+ */
+export function terminalJson(json: string): string {
+  // Outside its strings JSON.stringify writes no such character but the line breaks between
+  // members, which must stay; inside them it has already escaped U+0000-U+001F.
+  return json
+    .replace(/(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) =>
+      Array.from(
+        { length: c.length },
+        (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`,
+      ).join(''),
+    )
+    .replace(/##\[/g, '#\\u0023[')
+}
+
+/**
  * Text for a markdown table cell or HTML: everything but letters, digits, space and a few
  * harmless marks becomes a numeric entity, so neither markdown nor HTML is interpreted.
  */
