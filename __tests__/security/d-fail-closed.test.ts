@@ -62,7 +62,7 @@ const actionInputs = (host: string, image: string, extra: Record<string, string>
   ...extra,
 })
 
-/** Every value `verified` was given, in order: it may start false, it must never be true. */
+/** Every value `verified` was given, in order: false at the start, false again on an error, never true. */
 const verifiedValues = (action: ActionRun): string[] =>
   action.outputEntries.filter((e) => e.name === 'verified').map((e) => e.value)
 
@@ -222,7 +222,7 @@ describe('T54 unexpected exceptions', () => {
         actionInputs(r.host, ref, { 'output-dir': path.join(notADirectory, 'sub') }),
       )
       expect(action.exitCode).toBe(2)
-      expect(verifiedValues(action)).toEqual(['false'])
+      expect(verifiedValues(action)).toEqual(['false', 'false'])
       expect(annotations(action).join('\n')).toMatch(/ENOTDIR|EEXIST|not a directory/)
     } finally {
       fs.rmSync(path.dirname(notADirectory), { recursive: true, force: true })
@@ -304,7 +304,7 @@ describe('T55 infrastructure failure is a failure', () => {
     delete inputs['trusted-root']
     const action = await runActionInProcess(inputs)
     expect(action.exitCode).toBe(2)
-    expect(verifiedValues(action)).toEqual(['false'])
+    expect(verifiedValues(action)).toEqual(['false', 'false'])
     expect(annotations(action).join('\n')).toMatch(/public-good trusted root through TUF/)
   }, 60_000)
 
@@ -333,7 +333,7 @@ describe('T56 identity inputs empty or partial are refused before any network ca
     })
     expect(action.exitCode).toBe(2)
     expect(annotations(action).join('\n')).toMatch(/A signer identity is required/)
-    expect(verifiedValues(action)).toEqual(['false'])
+    expect(verifiedValues(action)).toEqual(['false', 'false'])
     expect(r.requests).toEqual([])
   })
 
