@@ -17,6 +17,11 @@ export const LIMITS = {
    * source claims its candidates before it fetches a blob, and more fails closed.
    */
   evidencePerImage: 100,
+  /**
+   * Bytes of those candidates' blobs per image (every source together), claimed from each blob's
+   * declared size before it is fetched: 100 candidates at the blob cap would otherwise be GiBs.
+   */
+  evidenceBytesPerImage: 512 * MiB,
   /** Referrers: pages followed, and descriptors in all pages together. */
   referrerPages: 10,
   referrerDescriptors: 1000,

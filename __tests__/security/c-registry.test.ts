@@ -839,6 +839,50 @@ describe('T44 too many signatures, referrers or layers', () => {
     )
   })
 
+  const declared = (n: number) => ({
+    digest: `sha256:${n.toString(16).padStart(64, '0')}`,
+    size: 30 * MiB,
+  })
+
+  test('.sig layers declaring 18 × 30 MiB (over the 512 MiB of blobs an image may have): exit 2 before any blob is fetched', async () => {
+    const r = await registry()
+    const image = putImage(r)
+    const config = r.putBlob('{}', 'application/vnd.oci.image.config.v1+json')
+    const layers = Array.from({ length: 18 }, (_, n) => ({
+      mediaType: SIMPLESIGNING,
+      ...declared(n),
+    }))
+    r.putManifest(
+      { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers },
+      `${image.digest.replace(':', '-')}.sig`,
+    )
+    const result = await gate(r, `${r.host}/acme/app:v1`)
+    expectImageError(
+      result,
+      'LIMIT_EXCEEDED',
+      /more than 512 MiB together .*cosign \.sig\/\.att tags/,
+    )
+    expect(requestsTo(r, /\/blobs\//)).toEqual([])
+  })
+
+  test('bundle referrers whose layers declare more than 512 MiB together: exit 2, never one piece’s failure', async () => {
+    const r = await registry()
+    const { image } = await signedImage(r, ss)
+    const config = r.putBlob('{}', 'application/vnd.oci.empty.v1+json')
+    for (let n = 0; n < 18; n++) {
+      r.putManifest({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        artifactType: BUNDLE_V03,
+        config,
+        layers: [{ mediaType: BUNDLE_V03, ...declared(n) }],
+        subject: image,
+      })
+    }
+    const result = await gate(r, `${r.host}/acme/app:v1`)
+    expectImageError(result, 'LIMIT_EXCEEDED', /more than 512 MiB together .*referrer sha256:/)
+  })
+
   test('exactly 100 candidates are all evaluated (the cap is not off by one)', async () => {
     const r = await registry()
     const image = putImage(r)

@@ -15,6 +15,7 @@ import { formatReference, parseReference } from '../../src/registry/reference.js
 import type { Transport } from '../../src/registry/transport.js'
 import { listAttestations, type GithubApi } from '../../src/sources/github-api.js'
 import { readEntry } from '../../src/sources/github-bundle.js'
+import { EvidenceBudget } from '../../src/sources/budget.js'
 import { decodeSnappy } from '../../src/sources/github-snappy.js'
 import type { Evidence } from '../../src/types.js'
 import {
@@ -616,7 +617,7 @@ describe('GitHub attestations API page reader (src/sources/github-api.ts, github
         const api = apiAnswering([answer])
         let read: Pick<Evidence, 'bundle' | 'error'>
         try {
-          read = await readEntry(listed, api)
+          read = await readEntry(listed, api, new EvidenceBudget())
         } catch (error) {
           if (!(error instanceof GateError)) throw error
           return

@@ -74,6 +74,11 @@ export class RegistryClient {
 
   constructor(private readonly options: RegistryClientOptions) {}
 
+  /** The most a blob may declare; one declaring more is refused unread. */
+  get maxBlobBytes(): number {
+    return this.options.maxBlobBytes
+  }
+
   /** Resolves a tag to the digest every later read uses (pinned once; a digest is kept as is). */
   async resolve(ref: ImageRef): Promise<{ digest: Digest; mediaType: string }> {
     const target = ref.digest ?? ref.tag ?? 'latest'

@@ -2,6 +2,7 @@ import { LIMITS } from '../limits.js'
 import { descriptorsOf, isDigest, isIndexType, type Descriptor } from '../registry/index.js'
 import type { Digest, Evidence } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
+import { EvidenceBudget } from './budget.js'
 import { pieceFailure } from './piece-error.js'
 import type { Source, SourceContext, Subject } from './types.js'
 
@@ -45,6 +46,11 @@ export const buildkitSource: Source = {
         error: `the index lists ${attestations.length} attestation manifests; only the first ${MAX_MANIFESTS} were read`,
       })
     }
+    const budget = ctx.budget ?? new EvidenceBudget()
+    budget.claimBytes(
+      pieces.flatMap((piece) => ('layer' in piece ? [piece.layer.size] : [])),
+      `the attestation manifests of ${where}`,
+    )
     return mapLimit(pieces, ctx.concurrency, (piece) => readStatement(piece, subject, ctx))
   },
 }

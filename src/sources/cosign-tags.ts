@@ -33,9 +33,10 @@ export const cosignTagsSource: Source = {
   async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const found = (await Promise.all(KINDS.map((kind) => tagLayers(kind, subject, ctx)))).flat()
     // Every layer is a candidate: claimed before any blob is fetched (T44).
-    const layers = found.filter((item) => 'descriptor' in item).length
+    const layers = found.filter((item): item is LayerRef => 'descriptor' in item)
     const budget = ctx.budget ?? new EvidenceBudget()
-    budget.claim(layers, 'the cosign .sig/.att tags')
+    budget.claim(layers.length, 'the cosign .sig/.att tags')
+    budget.claimBytes(layers.map(declaredSize), 'the cosign .sig/.att tags')
     return mapLimit(found, ctx.concurrency, (item) =>
       'descriptor' in item ? readLayer(item, subject, ctx) : Promise.resolve(item),
     )
@@ -93,4 +94,10 @@ async function readLayer(layer: LayerRef, subject: Subject, ctx: SourceContext):
     return { ...evidence, error: pieceFailure(error) }
   }
   return { ...evidence, ...cosignLayerBundle(kind, descriptor.annotations, blob) }
+}
+
+// A layer's declared size (NaN when there is none: readLayer refuses it unfetched).
+function declaredSize(layer: LayerRef): number {
+  const size = (layer.descriptor as { size?: unknown } | null)?.size
+  return typeof size === 'number' ? size : NaN
 }

@@ -3,6 +3,7 @@ import { GateError } from '../errors.js'
 import { networkError, httpRequest, type HttpResponse } from '../registry/http.js'
 import type { Evidence } from '../types.js'
 import { readBundleJson } from '../verify/bundle-json.js'
+import type { EvidenceBudget } from './budget.js'
 import type { GithubApi } from './github-api.js'
 import { decodeSnappy } from './github-snappy.js'
 import { pieceFailure } from './piece-error.js'
@@ -15,6 +16,7 @@ import { pieceFailure } from './piece-error.js'
 export async function readEntry(
   entry: unknown,
   api: GithubApi,
+  budget: EvidenceBudget,
 ): Promise<Pick<Evidence, 'bundle' | 'error'>> {
   if (!isObject(entry)) return { error: 'the listed attestation is not a JSON object' }
   if (isObject(entry['bundle'])) return { bundle: entry['bundle'] }
@@ -45,6 +47,8 @@ export async function readEntry(
     throw new GateError('REGISTRY_HTTP', `a bundle_url host answered HTTP ${res.status}`)
   }
   if (res.status !== 200) return { error: `its bundle_url answered HTTP ${res.status}` }
+  // No size is declared before the download (each is capped by max-blob-size): claimed after it.
+  budget.claimBytes([res.size], 'a bundle_url')
   try {
     return { bundle: parseBundleBody(res, api.maxBytes) }
   } catch (error) {

@@ -33,7 +33,7 @@ export const githubSource: Source = {
       const found = await mapLimit([...entries.keys()], ctx.concurrency, async (i) => ({
         source: 'github' as const,
         location: `${where}, attestation ${i + 1}`,
-        ...(await readEntry(entries[i], api)),
+        ...(await readEntry(entries[i], api, budget)),
       }))
       if (unreadable === undefined) return found
       return [...found, { source: 'github', location: where, error: unreadable }]

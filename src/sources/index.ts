@@ -41,7 +41,8 @@ export async function collectEvidence<T>(
   if (!isDigest(subject.digest)) {
     throw new GateError('REGISTRY_PROTOCOL', 'the digest to examine is not sha256:<64 hex>')
   }
-  const shared: SourceContext = { ...ctx, budget: new EvidenceBudget() }
+  const budget = new EvidenceBudget({ maxBlobBytes: ctx.registry.maxBlobBytes })
+  const shared: SourceContext = { ...ctx, budget }
   const elsewhere = ctx.signatureRepository
   const reads = sources.flatMap((source) => {
     const own = source.collect(subject, shared)

@@ -1,4 +1,5 @@
 import { GateError } from '../errors.js'
+import { BudgetExceeded } from './budget.js'
 
 // Codes that mean "this one piece is bad"; anything else means the registry could not be read.
 const PIECE_CODES = new Set([
@@ -13,6 +14,7 @@ const PIECE_CODES = new Set([
  * failed; a registry that cannot be read at all is rethrown (exit 2, never a pass).
  */
 export function pieceFailure(error: unknown): string {
+  if (error instanceof BudgetExceeded) throw error
   if (error instanceof GateError && PIECE_CODES.has(error.code)) return error.message
   throw error
 }

@@ -22,7 +22,7 @@ export const referrersSource: Source = {
     const budget = ctx.budget ?? new EvidenceBudget()
     budget.claim(bundles, `the ${where}`)
     return mapLimit(descriptors, ctx.concurrency, (descriptor) =>
-      readReferrer(descriptor, where, subject, ctx),
+      readReferrer(descriptor, where, subject, ctx, budget),
     )
   },
 }
@@ -32,6 +32,7 @@ async function readReferrer(
   where: string,
   subject: Subject,
   ctx: SourceContext,
+  budget: EvidenceBudget,
 ): Promise<Evidence> {
   // Filter client-side whatever the registry claims (OCI-Filters-Applied may be a lie).
   const artifactType = descriptor.artifactType
@@ -54,6 +55,7 @@ async function readReferrer(
     if (!isBundleLayer(layer)) {
       return { ...evidence, error: 'a bundle referrer must have exactly one bundle layer' }
     }
+    budget.claimBytes([layer.size], `referrer ${descriptor.digest}`)
     const bundle = await readBundle(ctx, subject, layer)
     return 'error' in bundle ? { ...evidence, error: bundle.error } : { ...evidence, ...bundle }
   } catch (error) {
