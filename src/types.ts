@@ -68,8 +68,14 @@ export interface Evidence {
 
 export type EvidenceKind = 'signature' | 'attestation' | 'unsigned' | 'unknown'
 
-/** Evidence after verification: `verified` only if signature, trust chain, log and digest binding all held. */
-export interface CheckedEvidence extends Evidence {
+/** What the checked evidence no longer holds: its bytes, read once (`withoutBytes`). */
+export type EvidenceBytes = 'bundle' | 'signedPayload' | 'unsignedStatement'
+
+/**
+ * Evidence after verification: `verified` only if signature, trust chain, log and digest binding
+ * all held. Its bytes are dropped, so a run holds them no longer than one subject's check.
+ */
+export interface CheckedEvidence extends Omit<Evidence, EvidenceBytes> {
   kind: EvidenceKind
   signed: boolean
   verified: boolean

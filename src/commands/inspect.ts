@@ -7,13 +7,15 @@ import { CLASS_DESCRIPTIONS, classify } from '../policy/classify.js'
 import { plain } from '../report/escape.js'
 import type { CheckedEvidence, EvidenceClass } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
-import { describeIdentity, identityMismatch, type IdentityPolicy } from '../verify/index.js'
+import {
+  describeIdentity,
+  identityMismatch,
+  withoutBytes,
+  type IdentityPolicy,
+} from '../verify/index.js'
 
 /** One piece as inspect reports it: the checked evidence without its payloads. */
-export type InventoryEntry = Omit<
-  CheckedEvidence,
-  'bundle' | 'signedPayload' | 'unsignedStatement' | 'predicate'
-> & {
+export type InventoryEntry = Omit<CheckedEvidence, 'predicate'> & {
   /** Whether a verified piece's signer is the identity given (only when one was). */
   identity?: { matches: true } | { matches: false; reason: string }
 }
@@ -90,7 +92,7 @@ async function checker(inputs: Inputs, deps: Deps): Promise<{ check: Check; trus
 function unverifiable(reason: string): Check {
   return async (found) =>
     found.map((evidence): CheckedEvidence => {
-      const base = { ...evidence, verified: false, tlog: [] }
+      const base = { ...withoutBytes(evidence), verified: false, tlog: [] }
       if (evidence.error !== undefined) return { ...base, kind: 'unknown', signed: false }
       if (evidence.bundle === undefined) return { ...base, kind: 'unsigned', signed: false }
       return { ...base, kind: 'unknown', signed: true, error: reason }
@@ -110,13 +112,7 @@ function toInventoryImage(
 }
 
 function toEntry(
-  {
-    bundle: _bundle,
-    signedPayload: _payload,
-    unsignedStatement: _statement,
-    predicate: _predicate,
-    ...entry
-  }: CheckedEvidence,
+  { predicate: _predicate, ...entry }: CheckedEvidence,
   policy: IdentityPolicy | undefined,
 ): InventoryEntry {
   if (policy === undefined || !entry.verified || entry.signer === undefined) return entry

@@ -17,15 +17,7 @@ export function overallVerdict(images: ImageResult[]): GateResult['verdict'] {
 export function toResultJson(result: GateResult): string {
   const images = result.images.map((image) => ({
     ...image,
-    evidence: image.evidence.map(
-      ({
-        predicate: _predicate,
-        bundle: _bundle,
-        signedPayload: _signedPayload,
-        unsignedStatement: _unsignedStatement,
-        ...rest
-      }: CheckedEvidence) => rest,
-    ),
+    evidence: image.evidence.map(({ predicate: _predicate, ...rest }: CheckedEvidence) => rest),
   }))
   return `${JSON.stringify({ ...result, images }, null, 2)}\n`
 }

@@ -1,4 +1,4 @@
-import type { CheckedEvidence, Digest, Evidence } from '../types.js'
+import type { CheckedEvidence, Digest, Evidence, EvidenceBytes } from '../types.js'
 import { BundleError, GithubRootNeeded, verifyBundle } from './bundle.js'
 import { assertSimpleSigning } from './simple-signing.js'
 import {
@@ -84,10 +84,20 @@ export function checkEvidence(
   })
 }
 
+/** The evidence without its bytes: what a checked piece keeps (CheckedEvidence). */
+export function withoutBytes({
+  bundle: _bundle,
+  signedPayload: _payload,
+  unsignedStatement: _statement,
+  ...kept
+}: Evidence): Omit<Evidence, EvidenceBytes> {
+  return kept
+}
+
 /** Verifies one piece and binds it as `binding` says; bad evidence is data, never thrown. */
 export function checkBound(evidence: Evidence, trust: Trust, binding: Binding): CheckedEvidence {
   const unverified: CheckedEvidence = {
-    ...evidence,
+    ...withoutBytes(evidence),
     kind: 'unknown',
     signed: false,
     verified: false,
