@@ -252,10 +252,15 @@ function compileRequirements(doc, options) {
                     ...(section.signature.on !== undefined && { on: section.signature.on }),
                 },
             ];
-        return [
+        const requirements = [
             ...signature,
             ...attestations.map((a, i) => compileAttestation(a, (0,policy_error/* pointer */.W)(path, 'attestations', i))),
         ];
+        // An empty set is never a pass: with nothing required, an image with no evidence would pass.
+        if (!requirements.some((r) => r.required)) {
+            throw (0,policy_error/* policyError */.n)((0,policy_error/* pointer */.W)(path, signature.length > 0 ? 'signature' : 'attestations'), 'requires nothing: every requirement has `required: false`, so an image with no evidence at all would pass; make one required');
+        }
+        return requirements;
     }
     function compileAttestation(a, path) {
         const predicateTypes = (0,predicate_types/* predicateTypesOf */.uh)(a.type);
