@@ -21,6 +21,13 @@ describe('parseReference', () => {
       { registry: 'ghcr.io', repository: 'acme/app', tag: 'v1', digest: D },
     ],
     ['GHCR.IO/acme/app', { registry: 'ghcr.io', repository: 'acme/app', tag: 'latest' }],
+    // HTTPS's own port names the same registry (and so the same policy entry).
+    ['ghcr.io:443/acme/app:v1', { registry: 'ghcr.io', repository: 'acme/app', tag: 'v1' }],
+    [
+      'index.docker.io:443/alpine',
+      { registry: 'docker.io', repository: 'library/alpine', tag: 'latest' },
+    ],
+    ['ghcr.io:4430/acme/app', { registry: 'ghcr.io:4430', repository: 'acme/app', tag: 'latest' }],
   ])('%s', (text, expected) => {
     expect(parseReference(text)).toEqual(expected)
   })

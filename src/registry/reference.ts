@@ -58,7 +58,8 @@ export function parseReference(value: string, input = 'image'): ImageRef {
     registry = first
     repository = rest.slice(slash + 1)
     if (!DOMAIN_RE.test(registry)) fail('the registry host is malformed')
-    registry = registry.toLowerCase()
+    // `host:443` is the registry `host` (HTTPS's own port): one name, so one policy entry.
+    registry = registry.toLowerCase().replace(/:443$/, '')
   }
   if (DOCKER_HUB_ALIASES.has(registry)) {
     registry = 'docker.io'
