@@ -117,6 +117,17 @@ describe('slsa', () => {
     expect(judge(`{ slsa: { commit: ${OTHER} } }`, predicate).status).toBe('pass')
   })
 
+  test('v1 whose source is off GitHub has no commit to compare: never another dependency’s', () => {
+    const predicate = v1({
+      repository: 'https://gitlab.com/acme/app',
+      dependencies: [
+        { uri: 'git+https://gitlab.com/acme/tools@refs/heads/main', digest: { gitCommit: COMMIT } },
+        { uri: 'git+https://gitlab.com/acme/app@refs/tags/v1.0.0', digest: { gitCommit: OTHER } },
+      ],
+    })
+    expect(judge(`{ slsa: { commit: ${COMMIT} } }`, predicate).status).toBe('fail')
+  })
+
   test('v1 without a GitHub workflow reads the first git dependency', () => {
     const predicate = {
       buildDefinition: {

@@ -108,10 +108,13 @@ function readV1(p: unknown): Provenance {
         }
       : { value: first === undefined ? undefined : refOf(first), field: source.field }
   // The commit is the one of the dependency that is the source repository, never another one's.
+  // A source gitRepository cannot read has no dependency: `undefined === undefined` would match
+  // the first dependency it cannot read either, whichever repository that is.
   const repository = source.value === undefined ? undefined : gitRepository(source.value)
-  const dependency = gitDependencies.find(
-    (d) => gitRepository(stringAt(d, 'uri') ?? '') === repository,
-  )
+  const dependency =
+    repository === undefined
+      ? undefined
+      : gitDependencies.find((d) => gitRepository(stringAt(d, 'uri') ?? '') === repository)
   const commit = {
     value: stringAt(dependency, 'digest', 'gitCommit') ?? stringAt(dependency, 'digest', 'sha1'),
     field: 'buildDefinition.resolvedDependencies[…].digest.gitCommit',
