@@ -84,6 +84,8 @@ export interface CheckedEvidence extends Omit<Evidence, EvidenceBytes> {
   tlog: { logIndex: string; integratedTime?: string }[]
   /** The verified statement's predicate, kept for content rules; not written to the result JSON. */
   predicate?: unknown
+  /** The digests a verified statement was bound to (its subject's), for rules; not written either. */
+  digests?: Digest[]
 }
 
 export type FindingStatus = 'pass' | 'fail' | 'warn'

@@ -199,6 +199,31 @@ describe('vulnerabilities: OpenVEX triage', () => {
     expect(run(rules, report, [vex([fixed])]).status).toBe('pass')
   })
 
+  describe('products: a statement speaks for the image the attestation names', () => {
+    const IMAGE = `sha256:${'a'.repeat(64)}`
+    const about = (product: string, extra: object = {}) =>
+      notAffected('CVE-2024-3094', { products: [{ '@id': product }], ...extra })
+    const bound = (statements: unknown[]) => vex(statements, { digests: [IMAGE] })
+
+    test('a product naming this image’s digest (as a purl encodes it) is accepted', () => {
+      const purl = `pkg:oci/app@sha256%3A${'a'.repeat(64)}?repository_url=ghcr.io/acme/app`
+      expect(run(rules, report, [bound([about(purl)])]).status).toBe('pass')
+    })
+
+    test('a statement only about another digest accepts nothing', () => {
+      const other = `pkg:oci/app@sha256%3A${'c'.repeat(64)}`
+      expect(run(rules, report, [bound([about(other)])]).status).toBe('fail')
+    })
+
+    test('in a document about several products, one’s later not_affected does not override another’s affected', () => {
+      const statements = [
+        { ...about('pkg:oci/app-full', { timestamp: ago(3) }), status: 'affected' },
+        about('pkg:oci/app-slim', { timestamp: ago(2) }),
+      ]
+      expect(run(rules, report, [bound(statements)]).status).toBe('fail')
+    })
+  })
+
   test('without triage, or without a VEX, the finding still fails and says how many were accepted', () => {
     expect(run('{ maxSeverity: high }', report, [vex([notAffected('CVE-2024-3094')])]).status).toBe(
       'fail',

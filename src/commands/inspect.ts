@@ -15,7 +15,7 @@ import {
 } from '../verify/index.js'
 
 /** One piece as inspect reports it: the checked evidence without its payloads. */
-export type InventoryEntry = Omit<CheckedEvidence, 'predicate'> & {
+export type InventoryEntry = Omit<CheckedEvidence, 'predicate' | 'digests'> & {
   /** Whether a verified piece's signer is the identity given (only when one was). */
   identity?: { matches: true } | { matches: false; reason: string }
 }
@@ -112,7 +112,7 @@ function toInventoryImage(
 }
 
 function toEntry(
-  { predicate: _predicate, ...entry }: CheckedEvidence,
+  { predicate: _predicate, digests: _digests, ...entry }: CheckedEvidence,
   policy: IdentityPolicy | undefined,
 ): InventoryEntry {
   if (policy === undefined || !entry.verified || entry.signer === undefined) return entry

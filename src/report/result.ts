@@ -17,7 +17,9 @@ export function overallVerdict(images: ImageResult[]): GateResult['verdict'] {
 export function toResultJson(result: GateResult): string {
   const images = result.images.map((image) => ({
     ...image,
-    evidence: image.evidence.map(({ predicate: _predicate, ...rest }: CheckedEvidence) => rest),
+    evidence: image.evidence.map(
+      ({ predicate: _predicate, digests: _digests, ...rest }: CheckedEvidence) => rest,
+    ),
   }))
   return `${JSON.stringify({ ...result, images }, null, 2)}\n`
 }

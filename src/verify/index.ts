@@ -131,6 +131,7 @@ export function checkBound(evidence: Evidence, trust: Trust, binding: Binding): 
       signer: verified.signer,
       tlog: verified.tlog,
       predicate: statement.predicate,
+      digests: binding.digests,
     }
   } catch (error) {
     // Not about the evidence: the caller loads GitHub's root and checks again.

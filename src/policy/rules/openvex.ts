@@ -36,7 +36,7 @@ export function openvexTriage(context: RuleContext): (finding: TriageFinding) =>
   )
   // Indexed by ID: a report may hold thousands of findings and the VEX thousands of statements.
   const byId = new Map<string, VexStatement[]>()
-  for (const statement of trusted.flatMap((e) => readStatements(e.predicate))) {
+  for (const statement of trusted.flatMap((e) => readStatements(e.predicate, e.digests ?? []))) {
     for (const id of statement.ids) {
       const list = byId.get(id) ?? []
       list.push(statement)
@@ -58,10 +58,12 @@ export function openvexTriage(context: RuleContext): (finding: TriageFinding) =>
 
 // OpenVEX v0.2.0 (`vulnerability: {name, aliases}`, products with subcomponents) and v0.0.1
 // (`vulnerability: "CVE-…"`, `subcomponents` on the statement). A malformed statement accepts nothing.
-function readStatements(document: unknown): VexStatement[] {
+// `digests` are those the attestation was verified to name: the image (or file) it is about.
+function readStatements(document: unknown, digests: string[]): VexStatement[] {
   const statements = at(document, 'statements')
   if (!Array.isArray(statements)) return []
   const documentTime = stringAt(document, 'timestamp')
+  const isThis = productMatcher(statements, digests)
   return statements.flatMap((s): VexStatement[] => {
     const status = stringAt(s, 'status')
     const vulnerability = at(s, 'vulnerability')
@@ -71,7 +73,10 @@ function readStatements(document: unknown): VexStatement[] {
         : [stringAt(vulnerability, 'name'), ...(ids(at(vulnerability, 'aliases')) ?? [])]
     const known = names.filter((n): n is string => n !== undefined).map((n) => n.toUpperCase())
     // A scope that cannot be read drops the statement; it is never widened to the whole product.
-    const products = items(at(s, 'products'))
+    const listed = items(at(s, 'products'))
+    const products = listed?.filter((p) => isThis(productId(p)))
+    // A statement about other products only says nothing about this one.
+    if (listed !== undefined && listed.length > 0 && products!.length === 0) return []
     const scopes = [
       ids(at(s, 'subcomponents')),
       ...(products === undefined ? [undefined] : products.map((p) => ids(at(p, 'subcomponents')))),
@@ -87,6 +92,33 @@ function readStatements(document: unknown): VexStatement[] {
       },
     ]
   })
+}
+
+/**
+ * Which product ids are this attestation's subject. One naming a digest must name one of
+ * `digests`; one naming none is the subject only when it is the document's sole product (the
+ * attestation's subject then says which image it is). In a document about several products, a
+ * statement on one never speaks for another.
+ */
+function productMatcher(
+  statements: unknown[],
+  digests: string[],
+): (id: string | undefined) => boolean {
+  const hexes = digests.map((d) => d.slice(d.indexOf(':') + 1).toLowerCase())
+  const products = new Set(
+    statements.flatMap((s) => items(at(s, 'products')) ?? []).map((p) => productId(p)),
+  )
+  return (id) => {
+    if (id === undefined) return false
+    const lower = id.toLowerCase()
+    if (/[0-9a-f]{64}/.test(lower)) return hexes.some((hex) => lower.includes(hex))
+    return products.size === 1
+  }
+}
+
+// A product is a string (v0.0.1) or an object with an `@id` (v0.2.0).
+function productId(product: unknown): string | undefined {
+  return typeof product === 'string' ? product : stringAt(product, '@id')
 }
 
 /** An optional list: [] when absent, undefined when it is something else. */
