@@ -201,6 +201,56 @@ FROM ok.example/fine:1
   ])
 })
 
+describe('a file BuildKit could read otherwise than the parser is refused, never read with a FROM hidden', () => {
+  // Each file's second FROM is one BuildKit pulls (moby/buildkit frontend/dockerfile/parser);
+  // dockerfile-ast, read alone, swallowed it into a continued line or a here-document.
+  test.each([
+    [
+      'an unknown directive ends BuildKit’s directives: escape stays \\',
+      '# vim: set ft=dockerfile\n# escape=`\nFROM alpine:3.20\nRUN echo hi `\nFROM evil.example/x:1\n',
+      /escape character to "\\\\" for BuildKit and "`"/,
+    ],
+    [
+      'a blank after a directive does not end BuildKit’s directives: escape is `',
+      '# syntax=docker/dockerfile:1 \n# escape=`\nFROM alpine:3.20\nRUN echo hi \\\nFROM evil.example/x:1\n',
+      /escape character to "`" for BuildKit/,
+    ],
+    [
+      'a here-document name partly quoted (BuildKit unquotes it)',
+      'FROM alpine:3.20\nRUN cat <<E"O"F\nhello\nEOF\nFROM evil.example/x:1\n',
+      /here-document <<E"O"F does not end/,
+    ],
+    [
+      'an escaped blank before << (BuildKit reads one word, no here-document)',
+      'FROM alpine:3.20\nRUN echo a\\ <<EOF\nFROM evil.example/x:1\n',
+      /here-document <<EOF does not end/,
+    ],
+    [
+      'a lone carriage return (BuildKit ends lines at \\n only)',
+      'FROM alpine:3.20\n# note\rRUN cat <<EOF\nFROM evil.example/x:1\n',
+      /carriage return/,
+    ],
+  ])('%s', (_name, text, why) => {
+    expect(() => parse(text)).toThrow(/BuildKit could read it differently/)
+    expect(() => parse(text)).toThrow(why)
+  })
+
+  test('the same constructs written as BuildKit and the parser both read them still parse', () => {
+    const directives =
+      '# syntax=docker/dockerfile:1\n# escape=`\nFROM alpine:3.20\nRUN echo hi `\n  there\nFROM b.example/x:1\n'
+    expect(summary(parse(directives)).map(([, , what]) => what)).toEqual([
+      'image alpine:3.20',
+      'image b.example/x:1',
+    ])
+    const heredocs =
+      'FROM alpine:3.20\r\nRUN <<EOF\r\necho\r\nEOF\r\nCOPY <<-"END" /x\r\n\thi\r\n\tEND\r\nFROM b.example/x:1\r\n'
+    expect(summary(parse(heredocs)).map(([line, , what]) => [line, what])).toEqual([
+      [1, 'image alpine:3.20'],
+      [8, 'image b.example/x:1'],
+    ])
+  })
+})
+
 test('a file without FROM is refused', () => {
   expect(() => parse('# nothing\nRUN echo\n')).toThrow(/no FROM/)
 })
