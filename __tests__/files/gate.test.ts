@@ -400,6 +400,29 @@ describe('other local forms', () => {
       parseInputs(get({ 'subject-path': path.join(work, 'nothing-*') })),
     ).rejects.toThrow(/matches no file/)
   })
+
+  test('a glob leaves out only what is read as evidence: sidecars of a file beside them and *.intoto.jsonl', async () => {
+    const dir = release({
+      'app.tar.gz': 'app',
+      'app.tar.gz.sigstore.json': '{}',
+      'app.tar.gz.bundle': '{}',
+      'provenance.intoto.jsonl': '{}\n',
+      // Named like evidence, but no file beside them is theirs: release files to check.
+      'plugin.bundle': 'plugin',
+      'events.jsonl': '{}\n',
+      'installer.sigstore': 'installer',
+    })
+    const inputs = await parseInputs(
+      (name) =>
+        ({ 'subject-path': path.join(dir, '*'), 'certificate-identity': RELEASE.san })[name] ?? '',
+    )
+    expect(inputs.files.map((f) => path.basename(f))).toEqual([
+      'app.tar.gz',
+      'events.jsonl',
+      'installer.sigstore',
+      'plugin.bundle',
+    ])
+  })
 })
 
 describe('the GitHub attestations API, by the file sha256', () => {

@@ -32,9 +32,18 @@ export interface LocalPiece {
 /** The file names next to a release file that hold its bundle, in the order they are read. */
 export const SIDECAR_SUFFIXES = ['.sigstore.json', '.sigstore', '.bundle', '.intoto.jsonl'] as const
 
-/** True for a file that holds evidence rather than a release artifact. */
+/**
+ * True for a file the gate reads as evidence when it examines the files beside it: any
+ * `*.intoto.jsonl`, and `<file><suffix>` next to an existing `<file>`. Nothing else is, whatever its
+ * name: a `plugin.bundle` with no `plugin` beside it is a release file to check, not evidence.
+ */
 export function isEvidenceFile(file: string): boolean {
-  return SIDECAR_SUFFIXES.some((suffix) => file.endsWith(suffix)) || file.endsWith('.jsonl')
+  if (file.endsWith('.intoto.jsonl')) return true
+  return SIDECAR_SUFFIXES.some((suffix) => {
+    if (!file.endsWith(suffix)) return false
+    const subject = file.slice(0, -suffix.length)
+    return fs.statSync(subject, { throwIfNoEntry: false })?.isFile() === true
+  })
 }
 
 /** Reads every piece in one local evidence file; a file that cannot be read is one failed piece. */
