@@ -182,8 +182,15 @@ describe('vulnerabilities: age', () => {
       'rule vulnerabilities.maxAge: cannot be evaluated: the report has no scan time (CreatedAt)',
     )
     expect(run('{ maxAge: 7d }', trivy([], 'yesterday')).actual).toContain(
-      'rule vulnerabilities.maxAge: cannot be evaluated: CreatedAt "yesterday" is not a date',
+      'rule vulnerabilities.maxAge: cannot be evaluated: CreatedAt "yesterday" is not a date with a time zone',
     )
+    // Read in the runner's zone, a time without one could look hours newer than it is.
+    const local = ago(0.5).replace(/Z$/, '')
+    expect(run('{ maxAge: 7d }', trivy([], local)).actual).toContain(
+      `rule vulnerabilities.maxAge: cannot be evaluated: CreatedAt "${local}" is not a date with a time zone`,
+    )
+    const offset = ago(0.5).replace(/Z$/, '+00:00')
+    expect(run('{ maxAge: 7d }', trivy([], offset)).status).toBe('pass')
   })
 })
 

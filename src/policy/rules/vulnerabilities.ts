@@ -63,6 +63,9 @@ export function checkVulnerabilities(
   return failures
 }
 
+// An RFC 3339 date-time, whose zone (Z or an offset) is not optional.
+const ZONED = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/
+
 function checkAge(
   maxAge: NonNullable<VulnerabilitiesRule['maxAge']>,
   scannedAt: Report['scannedAt'],
@@ -73,10 +76,11 @@ function checkAge(
       `rule vulnerabilities.maxAge: cannot be evaluated: the report has no scan time (${field})`,
     ]
   }
-  const time = Date.parse(value)
+  // Without a zone, Date.parse reads the runner's local time: a scan could look hours newer.
+  const time = ZONED.test(value) ? Date.parse(value) : NaN
   if (Number.isNaN(time)) {
     return [
-      `rule vulnerabilities.maxAge: cannot be evaluated: ${field} ${quote(value)} is not a date`,
+      `rule vulnerabilities.maxAge: cannot be evaluated: ${field} ${quote(value)} is not a date with a time zone`,
     ]
   }
   if (time < maxAge.notBefore) {
