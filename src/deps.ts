@@ -86,11 +86,12 @@ export async function githubTufOptions(
 
 /** The runner's tool cache when present (kept between steps), else the user cache directory. */
 export function cacheDir(): string {
-  const base =
-    process.env['RUNNER_TOOL_CACHE'] ??
-    process.env['XDG_CACHE_HOME'] ??
-    path.join(os.homedir(), '.cache')
-  return path.join(base, 'supply-chain-gate')
+  // Security: the cached TUF root is a trust anchor. An empty or relative variable would put it
+  // under the working directory, the checked-out repository a pull request can write to.
+  const base = [process.env['RUNNER_TOOL_CACHE'], process.env['XDG_CACHE_HOME']].find(
+    (dir) => dir !== undefined && path.isAbsolute(dir),
+  )
+  return path.join(base ?? path.join(os.homedir(), '.cache'), 'supply-chain-gate')
 }
 
 async function runCredentialHelper(helper: string, serverUrl: string): Promise<string> {

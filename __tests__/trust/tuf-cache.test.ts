@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { TrustedRoot } from '@sigstore/protobuf-specs'
-import { trustedRootFromTuf } from '../../src/deps.js'
+import { cacheDir, trustedRootFromTuf } from '../../src/deps.js'
 import { startTufRepo, type TufRepo } from '../helpers/tuf-repo.js'
 
 const ROOT_JSON = JSON.parse(
@@ -73,4 +73,26 @@ test('a corrupt cached trusted root is fetched again, and the good one is used',
   repo.requests.length = 0
   expect(await load(repo)).toEqual(TrustedRoot.fromJSON(ROOT_JSON))
   expect(repo.requests).toEqual([TARGET])
+})
+
+test('the cache is under an absolute directory only: an empty or relative variable is passed over', () => {
+  const saved = { tool: process.env['RUNNER_TOOL_CACHE'], xdg: process.env['XDG_CACHE_HOME'] }
+  const restore = (name: string, value: string | undefined) => {
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
+  try {
+    process.env['RUNNER_TOOL_CACHE'] = '/opt/tool-cache'
+    process.env['XDG_CACHE_HOME'] = '/home/u/.xdg'
+    expect(cacheDir()).toBe('/opt/tool-cache/supply-chain-gate')
+    // A cache relative to the working directory would be the checked-out repository's to write.
+    process.env['RUNNER_TOOL_CACHE'] = ''
+    expect(cacheDir()).toBe('/home/u/.xdg/supply-chain-gate')
+    process.env['XDG_CACHE_HOME'] = 'relative/cache'
+    expect(cacheDir()).toBe(path.join(os.homedir(), '.cache', 'supply-chain-gate'))
+    expect(path.isAbsolute(cacheDir())).toBe(true)
+  } finally {
+    restore('RUNNER_TOOL_CACHE', saved.tool)
+    restore('XDG_CACHE_HOME', saved.xdg)
+  }
 })
