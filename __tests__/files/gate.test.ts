@@ -416,7 +416,7 @@ describe('other local forms', () => {
       (name) =>
         ({ 'subject-path': path.join(dir, '*'), 'certificate-identity': RELEASE.san })[name] ?? '',
     )
-    expect(inputs.files.map((f) => path.basename(f))).toEqual([
+    expect((inputs.files ?? []).map((f) => path.basename(f))).toEqual([
       'app.tar.gz',
       'events.jsonl',
       'installer.sigstore',
