@@ -226,6 +226,26 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       /here-document <<EOF does not end/,
     ],
     [
+      'an escaped << (BuildKit keeps the backslash in the word: no here-document)',
+      'FROM alpine:3.20\nRUN echo \\<<EOF\nFROM evil.example/x:1\nRUN <<EOF\ntrue\nEOF\n',
+      /line 2 opens here-documents none for BuildKit and <<EOF for the gate/,
+    ],
+    [
+      'a here-document on file descriptor 3 (its content posed as a stage the last FROM named)',
+      'FROM alpine:3.20\nRUN 3<<EOF cat\nFROM scratch AS x\nEOF\nFROM x\n',
+      /line 2 opens here-documents <<EOF for BuildKit and none for the gate/,
+    ],
+    [
+      'a form feed after # (Go’s \\s): escape is ` for BuildKit',
+      '#\fescape=`\nFROM alpine:3.20\nRUN echo hi \\\nFROM evil.example/x:1\n',
+      /escape character to "`" for BuildKit/,
+    ],
+    [
+      'a vertical tab before # (BuildKit trims unicode spaces first): escape is ` for BuildKit',
+      '\v# escape=`\nFROM alpine:3.20\nRUN echo hi \\\nFROM evil.example/x:1\n',
+      /escape character to "`" for BuildKit/,
+    ],
+    [
       'a lone carriage return (BuildKit ends lines at \\n only)',
       'FROM alpine:3.20\n# note\rRUN cat <<EOF\nFROM evil.example/x:1\n',
       /carriage return/,
@@ -237,7 +257,7 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
 
   test('the same constructs written as BuildKit and the parser both read them still parse', () => {
     const directives =
-      '# syntax=docker/dockerfile:1\n# escape=`\nFROM alpine:3.20\nRUN echo hi `\n  there\nFROM b.example/x:1\n'
+      '# syntax=docker/dockerfile:1\n  # escape=`\nFROM alpine:3.20\nRUN echo hi `\n  there\nFROM b.example/x:1\n'
     expect(summary(parse(directives)).map(([, , what]) => what)).toEqual([
       'image alpine:3.20',
       'image b.example/x:1',
@@ -247,6 +267,23 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
     expect(summary(parse(heredocs)).map(([line, , what]) => [line, what])).toEqual([
       [1, 'image alpine:3.20'],
       [8, 'image b.example/x:1'],
+    ])
+    const forms = [
+      'FROM alpine:3.20',
+      'RUN <<\'A\' cat <<"B" && \\',
+      '  echo <<C',
+      'a',
+      'A',
+      'b',
+      'B',
+      'c',
+      'C',
+      'RUN echo "<<not"',
+      'FROM b.example/x:1',
+    ].join('\n')
+    expect(summary(parse(forms)).map(([, , what]) => what)).toEqual([
+      'image alpine:3.20',
+      'image b.example/x:1',
     ])
   })
 })

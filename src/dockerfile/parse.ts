@@ -7,8 +7,9 @@
 // declared before the first FROM are in scope (moby/buildkit dockerfile2llb: "meta args"), a
 // `build-args` value replaces a declared ARG's default, the automatic platform ARGs are always
 // defined, and a base named like an earlier stage (case-insensitively) is that stage.
-import { DockerfileParser, type Dockerfile, type Heredoc, type Instruction } from 'dockerfile-ast'
+import { DockerfileParser } from 'dockerfile-ast'
 import { describe } from '../errors.js'
+import { unlikeBuildkit } from './buildkit-agreement.js'
 import { parseReference } from '../registry/index.js'
 import type { ImageRef } from '../types.js'
 import { ExpandError } from './expand-error.js'
@@ -126,46 +127,6 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
   })
   if (froms.length === 0) throw new ExpandError('it has no FROM instruction')
   return froms
-}
-
-// What BuildKit (frontend/dockerfile/parser) reads otherwise than dockerfile-ast: directives,
-// line ends and here-documents are where the two split lines differently.
-function unlikeBuildkit(
-  source: string,
-  dockerfile: Dockerfile,
-  escape: string,
-): string | undefined {
-  if (buildkitEscape(source) !== escape) {
-    return `its parser directives set the escape character to ${JSON.stringify(buildkitEscape(source))} for BuildKit and ${JSON.stringify(escape)} for the gate's parser`
-  }
-  // BuildKit ends lines at \n only; dockerfile-ast at a lone \r as well.
-  if (/\r(?!\n)/.test(source)) return 'it has a carriage return that does not end a line'
-  // BuildKit refuses an unterminated here-document; one here may be a line BuildKit reads apart.
-  const open = dockerfile
-    .getInstructions()
-    .filter((i) => HEREDOC_INSTRUCTIONS.has(i.getKeyword()))
-    .flatMap((i) => (i as Instruction & { getHeredocs(): Heredoc[] }).getHeredocs())
-    .find((heredoc) => heredoc.getDelimiterRange() === null)
-  if (open !== undefined) return `the here-document <<${open.getName()} does not end`
-  return undefined
-}
-
-// BuildKit reads here-documents in these instructions only.
-const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD'])
-
-// BuildKit's directive parser (parser/directives.go): lines matching this, with a known name,
-// until the first that does not; `escape` then holds for the whole file.
-const DIRECTIVE = /^#[\t ]*([a-zA-Z][a-zA-Z0-9]*)[\t ]*=[\t ]*(.+?)[\t\r ]*$/
-const DIRECTIVES = new Set(['syntax', 'escape', 'check'])
-
-function buildkitEscape(source: string): string {
-  for (const line of source.split('\n')) {
-    const match = DIRECTIVE.exec(line)
-    const name = match?.[1]?.toLowerCase()
-    if (name === undefined || !DIRECTIVES.has(name)) break
-    if (name === 'escape') return match![2]!
-  }
-  return '\\'
 }
 
 function resolveBase(
