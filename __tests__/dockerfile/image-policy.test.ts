@@ -105,6 +105,13 @@ describe('compiling `images` and `default`', () => {
     )
     expect(images!.entries[0]!.match).toEqual(['127.0.0.1:5000/scg/*', '*/acme/*'])
   })
+
+  test('a pattern’s registry is spelt as image names spell it: :443 and Docker Hub aliases', () => {
+    const { images } = load(
+      `version: 1\nimages:\n  - { match: ['GHCR.io:443/acme/*', 'registry-1.docker.io:0443/library/*'], signature: { identities: [{ san: x }] } }`,
+    )
+    expect(images!.entries[0]!.match).toEqual(['ghcr.io/acme/*', 'docker.io/library/*'])
+  })
 })
 
 describe('which requirements apply', () => {

@@ -27,6 +27,7 @@ describe('parseReference', () => {
       'index.docker.io:443/alpine',
       { registry: 'docker.io', repository: 'library/alpine', tag: 'latest' },
     ],
+    ['ghcr.io:0443/acme/app', { registry: 'ghcr.io', repository: 'acme/app', tag: 'latest' }],
     ['ghcr.io:4430/acme/app', { registry: 'ghcr.io:4430', repository: 'acme/app', tag: 'latest' }],
   ])('%s', (text, expected) => {
     expect(parseReference(text)).toEqual(expected)

@@ -1,4 +1,5 @@
 // Requirements by image pattern (a policy's `images` and `default`): which apply to a subject.
+import { canonicalRegistry } from '../registry/index.js'
 import type { Finding, ImageRef } from '../types.js'
 import { matches } from '../verify/identity.js'
 import type { Requirement } from './evaluate.js'
@@ -17,9 +18,6 @@ export interface ImagePolicies {
   fallback?: Requirement[]
 }
 
-// Docker Hub's other names, as parseReference canonicalises them.
-const DOCKER_HUB = /^(?:index\.docker\.io|registry-1\.docker\.io)\//
-
 /**
  * Checks and canonicalises one pattern: it must start with a registry host (or a `*`), as image
  * names are matched in their canonical `registry/repository` form, and name no tag or digest.
@@ -37,7 +35,11 @@ export function imagePattern(pattern: string, path: string): string {
   if (pattern.includes('/') && last.includes(':')) {
     throw policyError(path, `"${pattern}" names a tag: patterns match registry/repository only`)
   }
-  return pattern.replace(DOCKER_HUB, 'docker.io/').toLowerCase()
+  // The registry as image names spell it (parseReference), so each spelling meets its entry.
+  const slash = pattern.indexOf('/')
+  const canonical =
+    host && slash > 0 ? `${canonicalRegistry(first)}${pattern.slice(slash)}` : pattern
+  return canonical.toLowerCase()
 }
 
 /** The canonical name patterns match: `registry/repository`. */

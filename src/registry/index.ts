@@ -11,4 +11,10 @@ export { credentialResolver, type CredentialSources } from './credentials.js'
 export type { HttpContext } from './http.js'
 export type { Transport } from './transport.js'
 export { MediaType, Annotation, isIndexType } from './media-types.js'
-export { parseReference, formatReference, digestTag, isDigest } from './reference.js'
+export {
+  parseReference,
+  formatReference,
+  digestTag,
+  isDigest,
+  canonicalRegistry,
+} from './reference.js'

@@ -58,17 +58,23 @@ export function parseReference(value: string, input = 'image'): ImageRef {
     registry = first
     repository = rest.slice(slash + 1)
     if (!DOMAIN_RE.test(registry)) fail('the registry host is malformed')
-    // `host:443` is the registry `host` (HTTPS's own port): one name, so one policy entry.
-    registry = registry.toLowerCase().replace(/:443$/, '')
+    registry = canonicalRegistry(registry)
   }
-  if (DOCKER_HUB_ALIASES.has(registry)) {
-    registry = 'docker.io'
-    if (!repository.includes('/')) repository = `library/${repository}`
-  }
+  if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`
   if (!PATH_RE.test(repository)) fail('the repository must be lowercase path components')
   if (`${registry}/${repository}`.length > NAME_MAX) fail(`the name is longer than ${NAME_MAX}`)
   if (tag === undefined && digest === undefined) tag = 'latest'
   return { registry, repository, ...(tag !== undefined && { tag }), ...(digest && { digest }) }
+}
+
+/**
+ * One name per registry, as references and policy patterns are compared: lower case, without
+ * HTTPS's own port (`ghcr.io:443` and `ghcr.io:0443` are `ghcr.io`), Docker Hub's aliases as
+ * `docker.io`. Two spellings of one registry must never choose two policy entries.
+ */
+export function canonicalRegistry(host: string): string {
+  const name = host.toLowerCase().replace(/:0*443$/, '')
+  return DOCKER_HUB_ALIASES.has(name) ? 'docker.io' : name
 }
 
 /** The canonical text of a reference, e.g. `docker.io/library/alpine:3.20@sha256:…`. */
