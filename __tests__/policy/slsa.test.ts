@@ -117,15 +117,34 @@ describe('slsa', () => {
     expect(judge(`{ slsa: { commit: ${OTHER} } }`, predicate).status).toBe('pass')
   })
 
-  test('v1 whose source is off GitHub has no commit to compare: never another dependency’s', () => {
+  test('v1 whose named source is off GitHub takes that repository’s commit, never another dependency’s', () => {
     const predicate = v1({
       repository: 'https://gitlab.com/acme/app',
       dependencies: [
         { uri: 'git+https://gitlab.com/acme/tools@refs/heads/main', digest: { gitCommit: COMMIT } },
-        { uri: 'git+https://gitlab.com/acme/app@refs/tags/v1.0.0', digest: { gitCommit: OTHER } },
+        {
+          uri: 'git+https://gitlab.com/acme/app.git@refs/tags/v1.0.0',
+          digest: { gitCommit: OTHER },
+        },
       ],
     })
     expect(judge(`{ slsa: { commit: ${COMMIT} } }`, predicate).status).toBe('fail')
+    expect(judge(`{ slsa: { commit: ${OTHER} } }`, predicate).status).toBe('pass')
+  })
+
+  test('v1 from a builder off GitHub (no workflow named) takes the first git dependency’s commit', () => {
+    const predicate = {
+      buildDefinition: {
+        buildType: 'https://gitlab.com/gitlab-org/gitlab-runner/-/blob/v17.0.0/PROVENANCE.md',
+        externalParameters: { source: 'https://gitlab.com/acme/app', entryPoint: 'build' },
+        resolvedDependencies: [
+          { uri: 'git+https://gitlab.com/acme/app@refs/heads/main', digest: { gitCommit: COMMIT } },
+        ],
+      },
+      runDetails: { builder: { id: 'https://gitlab.com/acme/app/-/runners/1' }, metadata: {} },
+    }
+    expect(judge(`{ slsa: { commit: ${COMMIT} } }`, predicate).status).toBe('pass')
+    expect(judge(`{ slsa: { commit: ${OTHER} } }`, predicate).status).toBe('fail')
   })
 
   test('v1 without a GitHub workflow reads the first git dependency', () => {

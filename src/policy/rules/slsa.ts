@@ -107,19 +107,28 @@ function readV1(p: unknown): Provenance {
           field: 'buildDefinition.externalParameters.workflow.ref',
         }
       : { value: first === undefined ? undefined : refOf(first), field: source.field }
-  // The commit is the one of the dependency that is the source repository, never another one's.
-  // A source gitRepository cannot read has no dependency: `undefined === undefined` would match
-  // the first dependency it cannot read either, whichever repository that is.
-  const repository = source.value === undefined ? undefined : gitRepository(source.value)
+  // The commit is the source repository's: without a named workflow the first git dependency is
+  // the source; with one, the dependency of that same repository (any host; `git+`, `.git` and
+  // `@ref` set aside), never another's.
+  const repository = named === undefined ? undefined : repositoryKey(named)
   const dependency =
-    repository === undefined
-      ? undefined
-      : gitDependencies.find((d) => gitRepository(stringAt(d, 'uri') ?? '') === repository)
+    named === undefined
+      ? gitDependencies[0]
+      : gitDependencies.find((d) => repositoryKey(stringAt(d, 'uri') ?? '') === repository)
   const commit = {
     value: stringAt(dependency, 'digest', 'gitCommit') ?? stringAt(dependency, 'digest', 'sha1'),
     field: 'buildDefinition.resolvedDependencies[…].digest.gitCommit',
   }
   return { builderId, source, ref, commit }
+}
+
+// A repository URI without what may differ between two mentions of it.
+function repositoryKey(uri: string): string {
+  return uri
+    .replace(/^git\+/, '')
+    .replace(/@.*$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/$/, '')
 }
 
 /** `https://github.com/o/r` from `git+https://github.com/o/r.git@ref` and the like; else undefined. */
