@@ -246,6 +246,21 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       /escape character to "`" for BuildKit/,
     ],
     [
+      'a line ending in the escape twice (BuildKit ends the line there)',
+      'FROM alpine\nRUN echo \\\\\nFROM evil.example/pwn:latest\n',
+      /line 2 ends in the escape character twice/,
+    ],
+    [
+      'ONBUILD RUN on file descriptor 3 (its content posed as the stage the last FROM named)',
+      'FROM alpine\nonbuild run 3<<EOF\nFROM alpine AS x\nEOF\nFROM x\n',
+      /line 2 opens here-documents <<EOF for BuildKit and none for the gate/,
+    ],
+    [
+      'ONBUILD RUN with an escaped << (no here-document for BuildKit)',
+      'FROM alpine\nONBUILD RUN \\<<EOF cat\nFROM evil.example/pwn\n',
+      /here-document <<EOF does not end/,
+    ],
+    [
       'a lone carriage return (BuildKit ends lines at \\n only)',
       'FROM alpine:3.20\n# note\rRUN cat <<EOF\nFROM evil.example/x:1\n',
       /carriage return/,
@@ -279,6 +294,9 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       'c',
       'C',
       'RUN echo "<<not"',
+      'ONBUILD RUN <<EOF',
+      'echo',
+      'EOF',
       'FROM b.example/x:1',
     ].join('\n')
     expect(summary(parse(forms)).map(([, , what]) => what)).toEqual([
