@@ -108,9 +108,13 @@ describe('compiling `images` and `default`', () => {
 
   test('a pattern’s registry is spelt as image names spell it: :443 and Docker Hub aliases', () => {
     const { images } = load(
-      `version: 1\nimages:\n  - { match: ['GHCR.io:443/acme/*', 'registry-1.docker.io:0443/library/*'], signature: { identities: [{ san: x }] } }`,
+      `version: 1\nimages:\n  - { match: ['GHCR.io:443/acme/*', 'registry-1.docker.io:0443/library/*', 'reg.corp:05000/*'], signature: { identities: [{ san: x }] } }`,
     )
-    expect(images!.entries[0]!.match).toEqual(['ghcr.io/acme/*', 'docker.io/library/*'])
+    expect(images!.entries[0]!.match).toEqual([
+      'ghcr.io/acme/*',
+      'docker.io/library/*',
+      'reg.corp:5000/*',
+    ])
   })
 })
 

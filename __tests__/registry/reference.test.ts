@@ -29,6 +29,8 @@ describe('parseReference', () => {
     ],
     ['ghcr.io:0443/acme/app', { registry: 'ghcr.io', repository: 'acme/app', tag: 'latest' }],
     ['ghcr.io:4430/acme/app', { registry: 'ghcr.io:4430', repository: 'acme/app', tag: 'latest' }],
+    ['reg.corp:05000/app', { registry: 'reg.corp:5000', repository: 'app', tag: 'latest' }],
+    ['[::1]:05000/app', { registry: '[::1]:5000', repository: 'app', tag: 'latest' }],
   ])('%s', (text, expected) => {
     expect(parseReference(text)).toEqual(expected)
   })

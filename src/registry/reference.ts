@@ -68,13 +68,17 @@ export function parseReference(value: string, input = 'image'): ImageRef {
 }
 
 /**
- * One name per registry, as references and policy patterns are compared: lower case, without
- * HTTPS's own port (`ghcr.io:443` and `ghcr.io:0443` are `ghcr.io`), Docker Hub's aliases as
- * `docker.io`. Two spellings of one registry must never choose two policy entries.
+ * One name per registry, as references and policy patterns are compared: lower case, the port
+ * as a number and without HTTPS's own (`ghcr.io:443` and `ghcr.io:0443` are `ghcr.io`,
+ * `reg:05000` is `reg:5000`), Docker Hub's aliases as `docker.io`. Two spellings of one registry must never choose two policy entries.
  */
 export function canonicalRegistry(host: string): string {
-  const name = host.toLowerCase().replace(/:0*443$/, '')
-  return DOCKER_HUB_ALIASES.has(name) ? 'docker.io' : name
+  // A port is a number: `05000` is 5000 to Docker and Go, and 443 is HTTPS's own.
+  const lower = host.toLowerCase()
+  const [, name = lower, port] = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(lower) ?? []
+  const number = port === undefined ? 443 : Number(port)
+  const canonical = number === 443 ? name : `${name}:${number}`
+  return DOCKER_HUB_ALIASES.has(canonical) ? 'docker.io' : canonical
 }
 
 /** The canonical text of a reference, e.g. `docker.io/library/alpine:3.20@sha256:…`. */
