@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { TrustedRoot } from '@sigstore/protobuf-specs'
+import { TrustError } from './errors.js'
 import { LIMITS } from './limits.js'
 import type { Deps } from './main.js'
 import { nodeTransport } from './registry/transport.js'
@@ -88,10 +89,18 @@ export async function githubTufOptions(
 export function cacheDir(): string {
   // Security: the cached TUF root is a trust anchor. An empty or relative variable would put it
   // under the working directory, the checked-out repository a pull request can write to.
-  const base = [process.env['RUNNER_TOOL_CACHE'], process.env['XDG_CACHE_HOME']].find(
-    (dir) => dir !== undefined && path.isAbsolute(dir),
-  )
-  return path.join(base ?? path.join(os.homedir(), '.cache'), 'supply-chain-gate')
+  const home = os.homedir()
+  const base = [
+    process.env['RUNNER_TOOL_CACHE'],
+    process.env['XDG_CACHE_HOME'],
+    home === '' ? undefined : path.join(home, '.cache'),
+  ].find((dir) => dir !== undefined && path.isAbsolute(dir))
+  if (base === undefined) {
+    throw new TrustError(
+      'Failed to choose where to cache the trusted root: RUNNER_TOOL_CACHE, XDG_CACHE_HOME and HOME name no absolute directory',
+    )
+  }
+  return path.join(base, 'supply-chain-gate')
 }
 
 async function runCredentialHelper(helper: string, serverUrl: string): Promise<string> {

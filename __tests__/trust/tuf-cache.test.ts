@@ -4,6 +4,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { jest } from '@jest/globals'
 import { TrustedRoot } from '@sigstore/protobuf-specs'
 import { cacheDir, trustedRootFromTuf } from '../../src/deps.js'
 import { startTufRepo, type TufRepo } from '../helpers/tuf-repo.js'
@@ -91,6 +92,13 @@ test('the cache is under an absolute directory only: an empty or relative variab
     process.env['XDG_CACHE_HOME'] = 'relative/cache'
     expect(cacheDir()).toBe(path.join(os.homedir(), '.cache', 'supply-chain-gate'))
     expect(path.isAbsolute(cacheDir())).toBe(true)
+    // No absolute place at all (HOME empty, as os.homedir() then says): no cache, rather than one
+    // in the working directory.
+    const home = jest.spyOn(os, 'homedir').mockReturnValue('')
+    delete process.env['RUNNER_TOOL_CACHE']
+    delete process.env['XDG_CACHE_HOME']
+    expect(() => cacheDir()).toThrow(/name no absolute directory/)
+    home.mockRestore()
   } finally {
     restore('RUNNER_TOOL_CACHE', saved.tool)
     restore('XDG_CACHE_HOME', saved.xdg)
