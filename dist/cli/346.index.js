@@ -30,10 +30,19 @@ function unlikeBuildkit(source, dockerfile, escape) {
     if (/\r(?!\n)/.test(source))
         return 'it has a carriage return that does not end a line';
     const lines = source.split('\n').map((line) => line.replace(/\r$/, ''));
+    // BuildKit's continuation is an escape not itself escaped (`([^\\])\\[ \t]*$`); dockerfile-ast
+    // (and older builders) continue after a doubled one too.
+    const doubled = lines.findIndex((line) => line.replace(/[ \t]+$/, '').endsWith(escape + escape));
+    if (doubled >= 0)
+        return `line ${doubled + 1} ends in the escape character twice`;
     for (const instruction of dockerfile.getInstructions()) {
-        if (!HEREDOC_INSTRUCTIONS.has(instruction.getKeyword()))
+        // ONBUILD RUN <<EOF is a here-document too (BuildKit's canContainHeredoc looks through it).
+        const target = instruction.getKeyword() === 'ONBUILD'
+            ? instruction.getTriggerInstruction()
+            : instruction;
+        if (target === null || !HEREDOC_INSTRUCTIONS.has(target.getKeyword()))
             continue;
-        const heredocs = instruction.getHeredocs();
+        const heredocs = target.getHeredocs();
         // BuildKit refuses a here-document that does not end; here it may hide lines BuildKit reads.
         const open = heredocs.find((heredoc) => heredoc.getDelimiterRange() === null);
         if (open !== undefined)
