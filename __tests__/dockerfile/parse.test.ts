@@ -261,6 +261,31 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       /here-document <<EOF does not end/,
     ],
     [
+      'a vertical tab before FROM (BuildKit trims unicode spaces; the parser reads another keyword)',
+      'FROM alpine:3.20\n\vFROM evil.example/x:1\n',
+      /BuildKit reads FROM at line 2 where the gate's parser reads/,
+    ],
+    [
+      'a comment indented with a vertical tab, ending in the escape',
+      'FROM alpine:3.20\n\v# note \\\nFROM evil.example/x:1\n',
+      /BuildKit reads FROM at line 3/,
+    ],
+    [
+      'a line of a vertical tab inside a continuation (BuildKit skips it, the stage is the RUN’s text)',
+      'FROM alpine:3.20\nRUN echo \\\n\v\nFROM scratch AS x\nFROM x\n',
+      /BuildKit reads FROM at line 5 where the gate's parser reads FROM at line 4/,
+    ],
+    [
+      'a comment indented with a no-break space inside a continuation',
+      'FROM alpine:3.20\nRUN echo \\\n\u00a0# note\nFROM scratch AS x\nFROM x\n',
+      /BuildKit reads FROM at line 5/,
+    ],
+    [
+      'an escaped # starting a continued line (a comment for the parser, not for BuildKit)',
+      'FROM alpine:3.20\nRUN echo hi \\\n\\#\nFROM evil.example/x:1\n',
+      /BuildKit reads FROM at line 4 where the gate's parser reads nothing/,
+    ],
+    [
       'a lone carriage return (BuildKit ends lines at \\n only)',
       'FROM alpine:3.20\n# note\rRUN cat <<EOF\nFROM evil.example/x:1\n',
       /carriage return/,
@@ -302,6 +327,20 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
     expect(summary(parse(forms)).map(([, , what]) => what)).toEqual([
       'image alpine:3.20',
       'image b.example/x:1',
+    ])
+    const continued = [
+      'FROM alpine:3.20',
+      'RUN apt-get update && \\',
+      '    # a comment inside the continuation',
+      '',
+      '    apt-get install -y curl',
+      '  FROM b.example/x:1 AS build',
+      'FROM build',
+    ].join('\n')
+    expect(summary(parse(continued))).toEqual([
+      [1, undefined, 'image alpine:3.20'],
+      [6, 'build', 'image b.example/x:1'],
+      [7, undefined, 'stage build'],
     ])
   })
 })
