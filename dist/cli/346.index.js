@@ -35,39 +35,106 @@ function unlikeBuildkit(source, dockerfile, escape) {
     const doubled = lines.findIndex((line) => line.replace(/[ \t]+$/, '').endsWith(escape + escape));
     if (doubled >= 0)
         return `line ${doubled + 1} ends in the escape character twice`;
-    for (const instruction of dockerfile.getInstructions()) {
-        // ONBUILD RUN <<EOF is a here-document too (BuildKit's canContainHeredoc looks through it).
-        const target = instruction.getKeyword() === 'ONBUILD'
-            ? instruction.getTriggerInstruction()
-            : instruction;
-        if (target === null || !HEREDOC_INSTRUCTIONS.has(target.getKeyword()))
-            continue;
-        const heredocs = target.getHeredocs();
-        // BuildKit refuses a here-document that does not end; here it may hide lines BuildKit reads.
-        const open = heredocs.find((heredoc) => heredoc.getDelimiterRange() === null);
-        if (open !== undefined)
-            return `the here-document <<${open.getName()} does not end`;
-        const start = instruction.getRange().start.line;
-        const theirs = heredocNames(logicalLine(lines, start, escape));
-        const ours = heredocs.map((heredoc) => heredoc.getName());
-        if (theirs.join('\n') !== ours.join('\n')) {
-            const shown = (names) => names.map((n) => `<<${n}`).join(' ') || 'none';
-            return `line ${start + 1} opens here-documents ${shown(theirs)} for BuildKit and ${shown(ours)} for the gate's parser`;
-        }
+    const theirs = buildkitInstructions(lines, escape);
+    if (typeof theirs === 'string')
+        return theirs;
+    const ours = dockerfile.getInstructions();
+    for (let i = 0; i < Math.max(theirs.length, ours.length); i++) {
+        const differs = instructionDifference(theirs[i], ours[i]);
+        if (differs !== undefined)
+            return differs;
     }
     return undefined;
+}
+const shown = (i) => i === undefined ? 'nothing' : `${i.keyword.toUpperCase()} at line ${i.line}`;
+function instructionDifference(theirs, instruction) {
+    const ours = instruction === undefined
+        ? undefined
+        : {
+            line: instruction.getRange().start.line + 1,
+            keyword: instruction.getKeyword().toLowerCase(),
+            heredocs: heredocsOf(instruction).map((heredoc) => heredoc.getName()),
+        };
+    if (theirs?.line !== ours?.line || theirs?.keyword !== ours?.keyword) {
+        return `BuildKit reads ${shown(theirs)} where the gate's parser reads ${shown(ours)}`;
+    }
+    const open = instruction && heredocsOf(instruction).find((h) => h.getDelimiterRange() === null);
+    if (open !== undefined)
+        return `the here-document <<${open.getName()} does not end (line ${ours.line})`;
+    if (theirs.heredocs.join('\n') !== ours.heredocs.join('\n')) {
+        const names = (list) => list.map((n) => `<<${n}`).join(' ') || 'none';
+        return `line ${theirs.line} opens here-documents ${names(theirs.heredocs)} for BuildKit and ${names(ours.heredocs)} for the gate's parser`;
+    }
+    return undefined;
+}
+// ONBUILD RUN <<EOF is a here-document too (BuildKit's canContainHeredoc looks through ONBUILD).
+function heredocsOf(instruction) {
+    const target = instruction.getKeyword() === 'ONBUILD'
+        ? instruction.getTriggerInstruction()
+        : instruction;
+    if (target === null || !HEREDOC_INSTRUCTIONS.has(target.getKeyword()))
+        return [];
+    return target.getHeredocs();
+}
+// unicode.IsSpace, which BuildKit trims lines with (JavaScript's \s differs: it has U+FEFF and
+// lacks U+0085).
+const SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const LEADING_SPACE = new RegExp(`^[${SPACE}]+`);
+const trimLeading = (line) => line.replace(LEADING_SPACE, '');
+/**
+ * The instructions of `lines` as parser.go Parse splits them: an instruction's first line trimmed
+ * of leading space; comment and empty lines skipped, also inside a continuation; a continuation
+ * is the escape (not itself escaped) at the end of a line; then the here-documents a RUN, COPY or
+ * ADD (or ONBUILD of one) opens, each up to its terminator. A message when one does not end.
+ */
+function buildkitInstructions(lines, escape) {
+    const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    const continuation = new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
+    const join = (line) => continuation.test(line) ? [line.replace(continuation, '$1'), false] : [line, true];
+    const found = [];
+    let i = 0;
+    while (i < lines.length) {
+        const start = i;
+        const first = trimLeading(lines[i++]);
+        let [text, ended] = join(first.startsWith('#') ? '' : first);
+        if (ended && text === '')
+            continue;
+        while (!ended && i < lines.length) {
+            const next = lines[i++];
+            const trimmed = trimLeading(next);
+            if (trimmed === '' || trimmed.startsWith('#'))
+                continue;
+            let more;
+            [more, ended] = join(next);
+            text += more;
+        }
+        const words = text.trim().split(/[\t\v\f\r ]+/);
+        const keyword = words[0].toLowerCase();
+        const opener = keyword === 'onbuild' ? (words[1] ?? '').toLowerCase() : keyword;
+        const heredocs = HEREDOC_INSTRUCTIONS.has(opener.toUpperCase()) ? heredocsFromLine(text) : [];
+        found.push({ line: start + 1, keyword, heredocs: heredocs.map((h) => h.name) });
+        for (const { name, chomp } of heredocs) {
+            for (;;) {
+                if (i >= lines.length)
+                    return `the here-document <<${name} does not end for BuildKit`;
+                const line = lines[i++];
+                if ((chomp ? line.replace(/^\t+/, '') : line) === name)
+                    break;
+            }
+        }
+    }
+    return found;
 }
 // BuildKit reads here-documents in these instructions only.
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
 // parser/directives.go: a line, its leading space trimmed (unicode.IsSpace), matching Go's
 // `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` (Go's \s is [\t\n\f\r ]) with a known name;
 // directives end at the first line that is not one.
-const LEADING_SPACE = /^[\s\u0085]+/u;
 const DIRECTIVE = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/;
 const DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 function buildkitEscape(source) {
     for (const line of source.split('\n')) {
-        const match = DIRECTIVE.exec(line.replace(LEADING_SPACE, ''));
+        const match = DIRECTIVE.exec(trimLeading(line));
         const name = match?.[1]?.toLowerCase();
         if (name === undefined || !DIRECTIVES.has(name))
             break;
@@ -76,27 +143,14 @@ function buildkitEscape(source) {
     }
     return '\\';
 }
-// The instruction's line with its continuations joined, as BuildKit reads its here-documents
-// from it (comment and empty lines inside a continuation are skipped).
-function logicalLine(lines, start, escape) {
-    let text = '';
-    for (let i = start; i < lines.length; i++) {
-        const line = lines[i];
-        if (i > start && /^\s*(#.*)?$/.test(line))
-            continue;
-        const trimmed = line.replace(/\s+$/, '');
-        if (!trimmed.endsWith(escape))
-            return text + line;
-        text += trimmed.slice(0, -escape.length);
-    }
-    return text;
-}
 // parser.go heredocsFromLine: the line's words, quotes and escapes kept (RawQuotes, RawEscapes),
 // each matched against ^(\d*)<<(-?)([^<]*)$; the name is the rest unquoted.
-function heredocNames(line) {
+function heredocsFromLine(line) {
     return shellWords(line).flatMap((word) => {
-        const rest = /^\d*<<-?([^<]*)$/.exec(word)?.[1];
-        return rest === undefined || rest === '' ? [] : [unquote(rest)];
+        const match = /^\d*<<(-?)([^<]*)$/.exec(word);
+        return match === null || match[2] === ''
+            ? []
+            : [{ name: unquote(match[2]), chomp: match[1] === '-' }];
     });
 }
 /** Words split at unquoted, unescaped white space; quotes and backslashes kept as written. */
