@@ -286,6 +286,16 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       /BuildKit reads FROM at line 4 where the gate's parser reads nothing/,
     ],
     [
+      'escapes in a comment line inside a FROM’s continuation (BuildKit skips the line whole)',
+      'FROM \\\n# \\s\\c\\r\\a\\t\\c\\h\nevil.example/x:1\n',
+      /the FROM at line 1 names "evil.example\/x:1" for BuildKit and "scratch" for the gate/,
+    ],
+    [
+      'a pinned image spelt in escapes in such a comment',
+      `FROM \\\n  # \\a\\l\\p\\i\\n\\e\\@\\s\\h\\a\\2\\5\\6\\:${'\\a'.repeat(64)}\n  evil.example/x:1\n`,
+      /names "evil.example\/x:1" for BuildKit and "alpine@sha256:a+" for the gate/,
+    ],
+    [
       'a lone carriage return (BuildKit ends lines at \\n only)',
       'FROM alpine:3.20\n# note\rRUN cat <<EOF\nFROM evil.example/x:1\n',
       /carriage return/,
@@ -334,13 +344,15 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       '    # a comment inside the continuation',
       '',
       '    apt-get install -y curl',
-      '  FROM b.example/x:1 AS build',
+      '  FROM --platform=$BUILDPLATFORM \\',
+      '    # the builder',
+      '    b.example/x:1 AS build',
       'FROM build',
     ].join('\n')
     expect(summary(parse(continued))).toEqual([
       [1, undefined, 'image alpine:3.20'],
       [6, 'build', 'image b.example/x:1'],
-      [7, undefined, 'stage build'],
+      [9, undefined, 'stage build'],
     ])
   })
 })
