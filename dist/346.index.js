@@ -61,6 +61,16 @@ function instructionDifference(theirs, instruction) {
     const open = instruction && heredocsOf(instruction).find((h) => h.getDelimiterRange() === null);
     if (open !== undefined)
         return `the here-document <<${open.getName()} does not end (line ${ours.line})`;
+    // The same FROM line must name the same image: a comment line inside its continuation, skipped
+    // whole by BuildKit, is read by dockerfile-ast up to its escapes (and the line after).
+    if (theirs.from !== undefined && instruction !== undefined) {
+        const from = instruction;
+        const args = from.getArguments().map((a) => a.getValue());
+        if (theirs.from.flags !== from.getFlags().length ||
+            theirs.from.args.join('\n') !== args.join('\n')) {
+            return `the FROM at line ${theirs.line} names ${JSON.stringify(theirs.from.args.join(' '))} for BuildKit and ${JSON.stringify(args.join(' '))} for the gate's parser`;
+        }
+    }
     if (theirs.heredocs.join('\n') !== ours.heredocs.join('\n')) {
         const names = (list) => list.map((n) => `<<${n}`).join(' ') || 'none';
         return `line ${theirs.line} opens here-documents ${names(theirs.heredocs)} for BuildKit and ${names(ours.heredocs)} for the gate's parser`;
@@ -112,7 +122,12 @@ function buildkitInstructions(lines, escape) {
         const keyword = words[0].toLowerCase();
         const opener = keyword === 'onbuild' ? (words[1] ?? '').toLowerCase() : keyword;
         const heredocs = HEREDOC_INSTRUCTIONS.has(opener.toUpperCase()) ? heredocsFromLine(text) : [];
-        found.push({ line: start + 1, keyword, heredocs: heredocs.map((h) => h.name) });
+        found.push({
+            line: start + 1,
+            keyword,
+            heredocs: heredocs.map((h) => h.name),
+            ...(keyword === 'from' && { from: fromWords(words.slice(1), escape) }),
+        });
         for (const { name, chomp } of heredocs) {
             for (;;) {
                 if (i >= lines.length)
@@ -142,6 +157,22 @@ function buildkitEscape(source) {
             return match[2];
     }
     return '\\';
+}
+// A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
+// rest its arguments, each with the escape applied to the character after it (as the shell lexer
+// does when the image is expanded).
+function fromWords(words, escape) {
+    const flags = words.findIndex((word) => !word.startsWith('--'));
+    const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    const unescape = (word) => word.replace(new RegExp(`${e}(.)`, 'g'), '$1');
+    const first = flags < 0 ? words.length : flags;
+    return {
+        flags: first,
+        args: words
+            .slice(first)
+            .filter((w) => w !== '')
+            .map(unescape),
+    };
 }
 // parser.go heredocsFromLine: the line's words, quotes and escapes kept (RawQuotes, RawEscapes),
 // each matched against ^(\d*)<<(-?)([^<]*)$; the name is the rest unquoted.
