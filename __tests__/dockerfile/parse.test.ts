@@ -296,6 +296,16 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       /names "evil.example\/x:1" for BuildKit and "alpine@sha256:a+" for the gate/,
     ],
     [
+      'a meta ARG split at a vertical tab by BuildKit (it names another image for ${A%%…})',
+      'ARG A=alpine:3.20\vA=evil.example/x:1\nFROM ${A%%?A=*}\n',
+      /the ARG at line 1 holds a space other than a space or a tab/,
+    ],
+    [
+      'a meta ARG split at a no-break space',
+      'ARG A=alpine:3.20\u00a0A=evil.example/x:1\nFROM ${A%%?A=*}\n',
+      /the ARG at line 1 holds a space other than a space or a tab/,
+    ],
+    [
       'a lone carriage return (BuildKit ends lines at \\n only)',
       'FROM alpine:3.20\n# note\rRUN cat <<EOF\nFROM evil.example/x:1\n',
       /carriage return/,
@@ -356,6 +366,21 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
     ])
   })
 })
+
+test.each([
+  ['a variable name BuildKit reads and the gate does not', 'ARG A=${é:-evil.example/x:1}'],
+  ['a special parameter', 'ARG A=${@:-evil.example/x:1}'],
+  [
+    'nesting deeper than the gate expands',
+    `ARG A=${'${U:-'.repeat(9)}evil.example/x:1${'}'.repeat(9)}`,
+  ],
+])(
+  'a meta ARG the gate cannot expand is refused, not left unset for ${A:-…} (%s)',
+  (_name, arg) => {
+    // BuildKit expands it (or fails the build); unset here, ${A:-alpine:3.20} would name alpine.
+    expect(() => parse(`${arg}\nFROM \${A:-alpine:3.20}\n`)).toThrow(/ARG A cannot be expanded/)
+  },
+)
 
 test('a file without FROM is refused', () => {
   expect(() => parse('# nothing\nRUN echo\n')).toThrow(/no FROM/)

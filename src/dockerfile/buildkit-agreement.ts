@@ -25,6 +25,15 @@ export function unlikeBuildkit(
   if (doubled >= 0) return `line ${doubled + 1} ends in the escape character twice`
   const theirs = buildkitInstructions(lines, escape)
   if (typeof theirs === 'string') return theirs
+  // BuildKit splits an ARG's words at any Unicode space (line_parsers.go parseWords); dockerfile-
+  // ast at spaces and tabs only. A meta ARG (before the first FROM) is what FROM lines expand.
+  const firstFrom = theirs.findIndex((i) => i.keyword === 'from')
+  const split = theirs
+    .slice(0, firstFrom < 0 ? theirs.length : firstFrom)
+    .find((i) => i.keyword === 'arg' && OTHER_SPACE.test(i.text))
+  if (split !== undefined) {
+    return `the ARG at line ${split.line} holds a space other than a space or a tab, where BuildKit splits its words and the gate's parser does not`
+  }
   const ours = dockerfile.getInstructions()
   for (let i = 0; i < Math.max(theirs.length, ours.length); i++) {
     const differs = instructionDifference(theirs[i], ours[i])
@@ -39,12 +48,14 @@ interface BuildkitInstruction {
   line: number
   /** Lower case. */
   keyword: string
+  /** Its lines with their continuations joined. */
+  text: string
   heredocs: string[]
   /** A FROM's flags (`--platform=…`) and arguments, escapes applied: what it names. */
   from?: { flags: number; args: string[] }
 }
 
-const shown = (i: BuildkitInstruction | undefined): string =>
+const shown = (i: Pick<BuildkitInstruction, 'line' | 'keyword'> | undefined): string =>
   i === undefined ? 'nothing' : `${i.keyword.toUpperCase()} at line ${i.line}`
 
 function instructionDifference(
@@ -101,6 +112,8 @@ function heredocsOf(instruction: Instruction): Heredoc[] {
 const SPACE =
   '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
 const LEADING_SPACE = new RegExp(`^[${SPACE}]+`)
+// unicode.IsSpace but for the space, the tab and the line ends.
+const OTHER_SPACE = /[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/
 const trimLeading = (line: string): string => line.replace(LEADING_SPACE, '')
 
 /**
@@ -136,6 +149,7 @@ function buildkitInstructions(lines: string[], escape: string): BuildkitInstruct
     found.push({
       line: start + 1,
       keyword,
+      text,
       heredocs: heredocs.map((h) => h.name),
       ...(keyword === 'from' && { from: fromWords(words.slice(1), escape) }),
     })

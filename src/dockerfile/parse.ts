@@ -183,9 +183,10 @@ function metaArgs(
       } else if (raw !== null) {
         try {
           vars.set(name, expandWord(raw, vars, escape).value)
-        } catch {
-          // A default that cannot be expanded leaves the ARG unset; a FROM using it says so.
-          vars.delete(name)
+        } catch (error) {
+          // BuildKit fails the build on a meta ARG it cannot expand. Leaving it unset here would
+          // let `${NAME:-x}` name x where BuildKit, expanding more than this does, names another.
+          throw new ExpandError(`ARG ${name} cannot be expanded: ${describe(error)}`)
         }
       } else if (!vars.has(name)) {
         // Declared without a value and not given: unset (`${NAME:-x}` gives x).
