@@ -38,6 +38,15 @@ function unlikeBuildkit(source, dockerfile, escape) {
     const theirs = buildkitInstructions(lines, escape);
     if (typeof theirs === 'string')
         return theirs;
+    // BuildKit splits an ARG's words at any Unicode space (line_parsers.go parseWords); dockerfile-
+    // ast at spaces and tabs only. A meta ARG (before the first FROM) is what FROM lines expand.
+    const firstFrom = theirs.findIndex((i) => i.keyword === 'from');
+    const split = theirs
+        .slice(0, firstFrom < 0 ? theirs.length : firstFrom)
+        .find((i) => i.keyword === 'arg' && OTHER_SPACE.test(i.text));
+    if (split !== undefined) {
+        return `the ARG at line ${split.line} holds a space other than a space or a tab, where BuildKit splits its words and the gate's parser does not`;
+    }
     const ours = dockerfile.getInstructions();
     for (let i = 0; i < Math.max(theirs.length, ours.length); i++) {
         const differs = instructionDifference(theirs[i], ours[i]);
@@ -90,6 +99,8 @@ function heredocsOf(instruction) {
 // lacks U+0085).
 const SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 const LEADING_SPACE = new RegExp(`^[${SPACE}]+`);
+// unicode.IsSpace but for the space, the tab and the line ends.
+const OTHER_SPACE = /[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 const trimLeading = (line) => line.replace(LEADING_SPACE, '');
 /**
  * The instructions of `lines` as parser.go Parse splits them: an instruction's first line trimmed
@@ -125,6 +136,7 @@ function buildkitInstructions(lines, escape) {
         found.push({
             line: start + 1,
             keyword,
+            text,
             heredocs: heredocs.map((h) => h.name),
             ...(keyword === 'from' && { from: fromWords(words.slice(1), escape) }),
         });
@@ -753,9 +765,10 @@ function metaArgs(dockerfile, options, escape) {
                 try {
                     vars.set(name, expandWord(raw, vars, escape).value);
                 }
-                catch {
-                    // A default that cannot be expanded leaves the ARG unset; a FROM using it says so.
-                    vars.delete(name);
+                catch (error) {
+                    // BuildKit fails the build on a meta ARG it cannot expand. Leaving it unset here would
+                    // let `${NAME:-x}` name x where BuildKit, expanding more than this does, names another.
+                    throw new ExpandError(`ARG ${name} cannot be expanded: ${(0,errors/* describe */.q0)(error)}`);
                 }
             }
             else if (!vars.has(name)) {
