@@ -5,6 +5,7 @@
 // empty lines in continuations, here-documents) and says where the two disagree. No maintained
 // library reads a Dockerfile as BuildKit does outside Go, hence this file.
 import type { Dockerfile, Heredoc, Instruction } from 'dockerfile-ast'
+import { escapeRegExp } from '../policy/glob.js'
 
 /** Why BuildKit could read `source` otherwise than `dockerfile` (escape `escape`); undefined if not. */
 export function unlikeBuildkit(
@@ -62,18 +63,19 @@ function instructionDifference(
   theirs: BuildkitInstruction | undefined,
   instruction: Instruction | undefined,
 ): string | undefined {
+  const heredocs = instruction === undefined ? [] : heredocsOf(instruction)
   const ours =
     instruction === undefined
       ? undefined
       : {
           line: instruction.getRange().start.line + 1,
           keyword: instruction.getKeyword().toLowerCase(),
-          heredocs: heredocsOf(instruction).map((heredoc) => heredoc.getName()),
+          heredocs: heredocs.map((heredoc) => heredoc.getName()),
         }
   if (theirs?.line !== ours?.line || theirs?.keyword !== ours?.keyword) {
     return `BuildKit reads ${shown(theirs)} where the gate's parser reads ${shown(ours)}`
   }
-  const open = instruction && heredocsOf(instruction).find((h) => h.getDelimiterRange() === null)
+  const open = heredocs.find((h) => h.getDelimiterRange() === null)
   if (open !== undefined)
     return `the here-document <<${open.getName()} does not end (line ${ours!.line})`
   // The same FROM line must name the same image: a comment line inside its continuation, skipped
@@ -108,12 +110,10 @@ function heredocsOf(instruction: Instruction): Heredoc[] {
 }
 
 // unicode.IsSpace, which BuildKit trims lines with (JavaScript's \s differs: it has U+FEFF and
-// lacks U+0085).
-const SPACE =
-  '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
-const LEADING_SPACE = new RegExp(`^[${SPACE}]+`)
-// unicode.IsSpace but for the space, the tab and the line ends.
-const OTHER_SPACE = /[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/
+// lacks U+0085): the space, the tab and the line ends, and these others.
+const OTHERS = '\\v\\f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
+const LEADING_SPACE = new RegExp(`^[\\t\\n\\r ${OTHERS}]+`)
+const OTHER_SPACE = new RegExp(`[${OTHERS}]`)
 const trimLeading = (line: string): string => line.replace(LEADING_SPACE, '')
 
 /**
@@ -123,8 +123,9 @@ const trimLeading = (line: string): string => line.replace(LEADING_SPACE, '')
  * ADD (or ONBUILD of one) opens, each up to its terminator. A message when one does not end.
  */
 function buildkitInstructions(lines: string[], escape: string): BuildkitInstruction[] | string {
-  const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
+  const e = escapeRegExp(escape)
   const continuation = new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`)
+  const escaped = new RegExp(`${e}(.)`, 'g')
   const join = (line: string): [string, boolean] =>
     continuation.test(line) ? [line.replace(continuation, '$1'), false] : [line, true]
   const found: BuildkitInstruction[] = []
@@ -151,7 +152,7 @@ function buildkitInstructions(lines: string[], escape: string): BuildkitInstruct
       keyword,
       text,
       heredocs: heredocs.map((h) => h.name),
-      ...(keyword === 'from' && { from: fromWords(words.slice(1), escape) }),
+      ...(keyword === 'from' && { from: fromWords(words.slice(1), escaped) }),
     })
     for (const { name, chomp } of heredocs) {
       for (;;) {
@@ -184,19 +185,17 @@ function buildkitEscape(source: string): string {
 }
 
 // A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
-// rest its arguments, each with the escape applied to the character after it (as the shell lexer
-// does when the image is expanded).
-function fromWords(words: string[], escape: string): { flags: number; args: string[] } {
+// rest its arguments, each with the escape (`escaped` matches it and the character after) applied,
+// as the shell lexer does when the image is expanded.
+function fromWords(words: string[], escaped: RegExp): { flags: number; args: string[] } {
   const flags = words.findIndex((word) => !word.startsWith('--'))
-  const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
-  const unescape = (word: string): string => word.replace(new RegExp(`${e}(.)`, 'g'), '$1')
   const first = flags < 0 ? words.length : flags
   return {
     flags: first,
     args: words
       .slice(first)
       .filter((w) => w !== '')
-      .map(unescape),
+      .map((word) => word.replace(escaped, '$1')),
   }
 }
 

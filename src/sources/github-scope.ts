@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../policy/glob.js'
 import type { Repository } from '../registry/index.js'
 import type { IdentityPolicy, StringMatcher } from '../verify/index.js'
 
@@ -38,10 +39,6 @@ export function attestationScope(
 // acme.ghe.com, ghes.example/api/v3 → ghes.example. github.com itself is always accepted.
 function webHost(apiUrl: string): string {
   return new URL(apiUrl).host.replace(/^api\./, '')
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function ghcrOwner(image: Repository): string | undefined {
