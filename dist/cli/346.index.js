@@ -19,7 +19,10 @@ var limits = __webpack_require__(351);
 var paths = __webpack_require__(7099);
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
 var main = __webpack_require__(8390);
+// EXTERNAL MODULE: ./src/policy/glob.ts
+var glob = __webpack_require__(4062);
 ;// CONCATENATED MODULE: ./src/dockerfile/buildkit-agreement.ts
+
 /** Why BuildKit could read `source` otherwise than `dockerfile` (escape `escape`); undefined if not. */
 function unlikeBuildkit(source, dockerfile, escape) {
     const buildkit = buildkitEscape(source);
@@ -57,17 +60,18 @@ function unlikeBuildkit(source, dockerfile, escape) {
 }
 const shown = (i) => i === undefined ? 'nothing' : `${i.keyword.toUpperCase()} at line ${i.line}`;
 function instructionDifference(theirs, instruction) {
+    const heredocs = instruction === undefined ? [] : heredocsOf(instruction);
     const ours = instruction === undefined
         ? undefined
         : {
             line: instruction.getRange().start.line + 1,
             keyword: instruction.getKeyword().toLowerCase(),
-            heredocs: heredocsOf(instruction).map((heredoc) => heredoc.getName()),
+            heredocs: heredocs.map((heredoc) => heredoc.getName()),
         };
     if (theirs?.line !== ours?.line || theirs?.keyword !== ours?.keyword) {
         return `BuildKit reads ${shown(theirs)} where the gate's parser reads ${shown(ours)}`;
     }
-    const open = instruction && heredocsOf(instruction).find((h) => h.getDelimiterRange() === null);
+    const open = heredocs.find((h) => h.getDelimiterRange() === null);
     if (open !== undefined)
         return `the here-document <<${open.getName()} does not end (line ${ours.line})`;
     // The same FROM line must name the same image: a comment line inside its continuation, skipped
@@ -96,11 +100,10 @@ function heredocsOf(instruction) {
     return target.getHeredocs();
 }
 // unicode.IsSpace, which BuildKit trims lines with (JavaScript's \s differs: it has U+FEFF and
-// lacks U+0085).
-const SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const LEADING_SPACE = new RegExp(`^[${SPACE}]+`);
-// unicode.IsSpace but for the space, the tab and the line ends.
-const OTHER_SPACE = /[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+// lacks U+0085): the space, the tab and the line ends, and these others.
+const OTHERS = '\\v\\f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const LEADING_SPACE = new RegExp(`^[\\t\\n\\r ${OTHERS}]+`);
+const OTHER_SPACE = new RegExp(`[${OTHERS}]`);
 const trimLeading = (line) => line.replace(LEADING_SPACE, '');
 /**
  * The instructions of `lines` as parser.go Parse splits them: an instruction's first line trimmed
@@ -109,8 +112,9 @@ const trimLeading = (line) => line.replace(LEADING_SPACE, '');
  * ADD (or ONBUILD of one) opens, each up to its terminator. A message when one does not end.
  */
 function buildkitInstructions(lines, escape) {
-    const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+    const e = (0,glob/* escapeRegExp */.N)(escape);
     const continuation = new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`);
+    const escaped = new RegExp(`${e}(.)`, 'g');
     const join = (line) => continuation.test(line) ? [line.replace(continuation, '$1'), false] : [line, true];
     const found = [];
     let i = 0;
@@ -138,7 +142,7 @@ function buildkitInstructions(lines, escape) {
             keyword,
             text,
             heredocs: heredocs.map((h) => h.name),
-            ...(keyword === 'from' && { from: fromWords(words.slice(1), escape) }),
+            ...(keyword === 'from' && { from: fromWords(words.slice(1), escaped) }),
         });
         for (const { name, chomp } of heredocs) {
             for (;;) {
@@ -171,19 +175,17 @@ function buildkitEscape(source) {
     return '\\';
 }
 // A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
-// rest its arguments, each with the escape applied to the character after it (as the shell lexer
-// does when the image is expanded).
-function fromWords(words, escape) {
+// rest its arguments, each with the escape (`escaped` matches it and the character after) applied,
+// as the shell lexer does when the image is expanded.
+function fromWords(words, escaped) {
     const flags = words.findIndex((word) => !word.startsWith('--'));
-    const e = escape.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-    const unescape = (word) => word.replace(new RegExp(`${e}(.)`, 'g'), '$1');
     const first = flags < 0 ? words.length : flags;
     return {
         flags: first,
         args: words
             .slice(first)
             .filter((w) => w !== '')
-            .map(unescape),
+            .map((word) => word.replace(escaped, '$1')),
     };
 }
 // parser.go heredocsFromLine: the line's words, quotes and escapes kept (RawQuotes, RawEscapes),
