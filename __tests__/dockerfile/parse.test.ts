@@ -107,11 +107,11 @@ test('an ARG declared without a value is unset unless build-args gives it', () =
 test('heredocs, continuations and comments never hide or invent a FROM', () => {
   const froms = parse(`FROM alpine:3.20 AS base
 RUN <<EOF
-FROM evil.example/not-a-base:1
+docker pull evil.example/not-a-base:1
 echo hi
 EOF
 COPY <<-EOT /etc/motd
-	FROM also.example/not-a-base:2
+	Built FROM also.example/not-a-base:2
 	EOT
 RUN echo one \\
 # FROM commented.example/inside-a-continuation:3
@@ -300,6 +300,43 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       'ARG A=alpine:3.20\vA=evil.example/x:1\nFROM ${A%%?A=*}\n',
       /the ARG at line 1 holds a space other than a space or a tab/,
     ],
+    // The file picks its frontend (`# syntax=docker/dockerfile:1.3`), and versions differ: every
+    // generation must read the same FROM lines and meta ARGs.
+    [
+      'a FROM inside a here-document (frontends before 1.4 read no here-documents: they pull it)',
+      'FROM alpine:3.20\nRUN <<EOF\nFROM evil.example/x:1\nEOF\n',
+      /frontends before 1.4 \(no here-documents\) read FROM at line 3 where current ones read nothing/,
+    ],
+    [
+      'a FROM inside a here-document opened by ONBUILD RUN',
+      'FROM alpine:3.20\nONBUILD RUN <<EOF\nFROM alpine:3.20 AS x\nEOF\nFROM x\n',
+      /frontends without here-documents under ONBUILD read FROM at line 3 where current ones read FROM at line 5/,
+    ],
+    [
+      'a blank after << (a here-document for the newest frontends only, hiding a stage)',
+      'FROM alpine:3.20\nRUN cat << EOF\nFROM alpine:3.20 AS trusted\nEOF\nFROM trusted\n',
+      /the here-document << does not end \(line 2\)/,
+    ],
+    [
+      'a variable before << (the first frontends with here-documents expand it to nothing)',
+      'FROM alpine:3.20\nRUN $E<<EOF\nFROM alpine:3.20 AS trusted\nEOF\nFROM trusted\n',
+      /the first frontends with here-documents \(names of letters and digits\) read FROM at line 5/,
+    ],
+    [
+      'a quoted here-document name with an escape BuildKit keeps (`"#\\x"` ends at `#\\x`)',
+      'FROM alpine:3.20\nRUN <<"#\\x"\n#\\x\nFROM evil.example/x:1\n#x\n',
+      /line 2 opens here-documents <<#\\x for BuildKit and <<#x for the gate's parser/,
+    ],
+    [
+      '<< and ${ on one line (their words depend on the frontend version)',
+      'FROM alpine:3.20\nRUN ${A:-\\ <<EOF}\nFROM alpine:3.20 AS trusted\nEOF}\nFROM trusted\n',
+      /line 2 has both << and \$\{/,
+    ],
+    [
+      'a check directive before the escape one (older frontends stop reading directives there)',
+      '# check=skip=all\n# escape=`\nFROM alpine:3.20\nRUN echo hi `\nFROM evil.example/x:1\n',
+      /escape character to "\\\\" for Dockerfile frontends before the check directive and "`" for later ones/,
+    ],
     [
       'a meta ARG split at a no-break space',
       'ARG A=alpine:3.20\u00a0A=evil.example/x:1\nFROM ${A%%?A=*}\n',
@@ -381,6 +418,62 @@ test.each([
     expect(() => parse(`${arg}\nFROM \${A:-alpine:3.20}\n`)).toThrow(/ARG A cannot be expanded/)
   },
 )
+
+describe('the frontend a Dockerfile names', () => {
+  // BuildKit pulls the `syntax` image and runs it to read the file: it decides what FROM pulls.
+  test.each([
+    ['# syntax=docker/dockerfile:1\nFROM alpine:3.20\n'],
+    ['#syntax = docker.io/docker/dockerfile:1.7-labs\n# escape=\\\nFROM alpine:3.20\n'],
+    [
+      `# syntax=docker/dockerfile-upstream:master@sha256:${'a'.repeat(64)} opt=1\nFROM alpine:3.20\n`,
+    ],
+    [
+      '#!/usr/bin/env docker-build\n# syntax=index.docker.io/docker/dockerfile:1\nFROM alpine:3.20\n',
+    ],
+    ['FROM alpine:3.20\n# syntax=evil.example/frontend (not a directive after an instruction)\n'],
+  ])("Docker's own frontend, any version, or none: read %#", (text) => {
+    expect(summary(parse(text))).toEqual([[expect.any(Number), undefined, 'image alpine:3.20']])
+  })
+
+  test.each([
+    [
+      '# syntax=evil.example/frontend:1\nFROM alpine:3.20\n',
+      /names the frontend evil\.example\/frontend:1/,
+    ],
+    ['  # SYNTAX = ghcr.io/x/y\nFROM alpine:3.20\n', /names the frontend ghcr\.io\/x\/y/],
+    [
+      '#!/bin/sh\n# syntax=evil.example/f\nFROM alpine:3.20\n',
+      /names the frontend evil\.example\/f/,
+    ],
+    ['// syntax=evil.example/f\nFROM alpine:3.20\n', /names the frontend evil\.example\/f/],
+    [
+      '# syntax=docker/dockerfiles:1\nFROM alpine:3.20\n',
+      /names the frontend docker\/dockerfiles:1/,
+    ],
+    [
+      '# escape=\\\n# syntax=user/dockerfile\nFROM alpine:3.20\n',
+      /names the frontend user\/dockerfile/,
+    ],
+    [
+      '# syntax=UPPER/Case\nFROM alpine:3.20\n',
+      /syntax directive names "UPPER\/Case", which is not an image reference/,
+    ],
+  ])('another frontend is refused: %#', (text, message) => {
+    expect(() => parse(text)).toThrow(message)
+  })
+
+  test('a BUILDKIT_SYNTAX build argument names the frontend instead of the file', () => {
+    const text = '# syntax=docker/dockerfile:1\nFROM alpine:3.20\n'
+    expect(() => parse(text, { BUILDKIT_SYNTAX: 'evil.example/f' })).toThrow(
+      /names the frontend evil\.example\/f/,
+    )
+    expect(() =>
+      parse('# syntax=evil.example/f\nFROM alpine:3.20\n', {
+        BUILDKIT_SYNTAX: 'docker/dockerfile:1',
+      }),
+    ).not.toThrow()
+  })
+})
 
 test('a file without FROM is refused', () => {
   expect(() => parse('# nothing\nRUN echo\n')).toThrow(/no FROM/)

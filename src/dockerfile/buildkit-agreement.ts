@@ -2,10 +2,16 @@
 // FROM BuildKit pulls could hide inside what the parser took for a continued line, a comment or a
 // here-document (or a here-document's content could pose as a stage). This reads the file again
 // as BuildKit's frontend/dockerfile/parser does (directives, line ends, leading space, comments and
-// empty lines in continuations, here-documents) and says where the two disagree. No maintained
-// library reads a Dockerfile as BuildKit does outside Go, hence this file.
+// empty lines in continuations, here-documents) and says where the two disagree. The file picks
+// its frontend version (`# syntax=docker/dockerfile:1.2`), and versions read here-documents and
+// directives differently, so it is read as each generation does too, and every reading must name
+// the same FROM lines and meta ARGs. No maintained library reads a Dockerfile as BuildKit does
+// outside Go, hence this file.
 import type { Dockerfile, Heredoc, Instruction } from 'dockerfile-ast'
 import { escapeRegExp } from '../policy/glob.js'
+import { lexWords, type LexFlags } from './buildkit-words.js'
+import { DIRECTIVES, OLDER_DIRECTIVES, readDirectives } from './directives.js'
+import { OTHER_SPACES, trimLeading } from './space.js'
 
 /** Why BuildKit could read `source` otherwise than `dockerfile` (escape `escape`); undefined if not. */
 export function unlikeBuildkit(
@@ -13,31 +19,63 @@ export function unlikeBuildkit(
   dockerfile: Dockerfile,
   escape: string,
 ): string | undefined {
-  const buildkit = buildkitEscape(source)
+  const lines = source.split('\n').map((line) => line.replace(/\r$/, ''))
+  const buildkit = buildkitEscape(lines, DIRECTIVES)
+  // Frontends older than the `check` directive end their directives at a `# check=` line.
+  const older = buildkitEscape(lines, OLDER_DIRECTIVES)
+  if (older !== buildkit) {
+    return `its parser directives set the escape character to ${JSON.stringify(older)} for Dockerfile frontends before the check directive and ${JSON.stringify(buildkit)} for later ones`
+  }
   if (buildkit !== escape) {
     return `its parser directives set the escape character to ${JSON.stringify(buildkit)} for BuildKit and ${JSON.stringify(escape)} for the gate's parser`
   }
   // BuildKit ends lines at \n only; dockerfile-ast at a lone \r as well.
   if (/\r(?!\n)/.test(source)) return 'it has a carriage return that does not end a line'
-  const lines = source.split('\n').map((line) => line.replace(/\r$/, ''))
   // BuildKit's continuation is an escape not itself escaped (`([^\\])\\[ \t]*$`); dockerfile-ast
   // (and older builders) continue after a doubled one too.
   const doubled = lines.findIndex((line) => line.replace(/[ \t]+$/, '').endsWith(escape + escape))
   if (doubled >= 0) return `line ${doubled + 1} ends in the escape character twice`
-  const theirs = buildkitInstructions(lines, escape)
-  if (typeof theirs === 'string') return theirs
-  // BuildKit splits an ARG's words at any Unicode space (line_parsers.go parseWords); dockerfile-
-  // ast at spaces and tabs only. A meta ARG (before the first FROM) is what FROM lines expand.
-  const firstFrom = theirs.findIndex((i) => i.keyword === 'from')
-  const split = theirs
-    .slice(0, firstFrom < 0 ? theirs.length : firstFrom)
-    .find((i) => i.keyword === 'arg' && OTHER_SPACE.test(i.text))
-  if (split !== undefined) {
-    return `the ARG at line ${split.line} holds a space other than a space or a tab, where BuildKit splits its words and the gate's parser does not`
+  try {
+    const current = buildkitInstructions(lines, escape, CURRENT)
+    if (typeof current === 'string') return current
+    return (
+      metaArgSplit(current) ??
+      parserDifference(current, dockerfile.getInstructions()) ??
+      generationDifference(lines, escape, current)
+    )
+  } catch (error) {
+    if (error instanceof Unreadable) return error.message
+    throw error
   }
-  const ours = dockerfile.getInstructions()
+}
+
+// BuildKit splits an ARG's words at any Unicode space (line_parsers.go parseWords); dockerfile-ast
+// at spaces and tabs only. A meta ARG (before the first FROM) is what FROM lines expand.
+function metaArgSplit(theirs: BuildkitInstruction[]): string | undefined {
+  const split = pulls(theirs).find((i) => i.keyword === 'arg' && OTHER_SPACE.test(i.text))
+  return split === undefined
+    ? undefined
+    : `the ARG at line ${split.line} holds a space other than a space or a tab, where BuildKit splits its words and the gate's parser does not`
+}
+
+function parserDifference(theirs: BuildkitInstruction[], ours: Instruction[]): string | undefined {
   for (let i = 0; i < Math.max(theirs.length, ours.length); i++) {
     const differs = instructionDifference(theirs[i], ours[i])
+    if (differs !== undefined) return differs
+  }
+  return undefined
+}
+
+function generationDifference(
+  lines: string[],
+  escape: string,
+  current: BuildkitInstruction[],
+): string | undefined {
+  for (const generation of OTHER_GENERATIONS) {
+    const read = buildkitInstructions(lines, escape, generation)
+    // A frontend that cannot read the file builds nothing from it.
+    if (typeof read === 'string') continue
+    const differs = pullDifference(current, read, generation)
     if (differs !== undefined) return differs
   }
   return undefined
@@ -109,20 +147,20 @@ function heredocsOf(instruction: Instruction): Heredoc[] {
   return (target as Instruction & { getHeredocs(): Heredoc[] }).getHeredocs()
 }
 
-// unicode.IsSpace, which BuildKit trims lines with (JavaScript's \s differs: it has U+FEFF and
-// lacks U+0085): the space, the tab and the line ends, and these others.
-const OTHERS = '\\v\\f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000'
-const LEADING_SPACE = new RegExp(`^[\\t\\n\\r ${OTHERS}]+`)
-const OTHER_SPACE = new RegExp(`[${OTHERS}]`)
-const trimLeading = (line: string): string => line.replace(LEADING_SPACE, '')
+const OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`)
 
 /**
  * The instructions of `lines` as parser.go Parse splits them: an instruction's first line trimmed
  * of leading space; comment and empty lines skipped, also inside a continuation; a continuation
  * is the escape (not itself escaped) at the end of a line; then the here-documents a RUN, COPY or
- * ADD (or ONBUILD of one) opens, each up to its terminator. A message when one does not end.
+ * ADD (or ONBUILD of one) opens as `generation` reads them, each up to its terminator. A message
+ * where that frontend fails the file (a here-document that does not end).
  */
-function buildkitInstructions(lines: string[], escape: string): BuildkitInstruction[] | string {
+function buildkitInstructions(
+  lines: string[],
+  escape: string,
+  generation: Generation,
+): BuildkitInstruction[] | string {
   const e = escapeRegExp(escape)
   const continuation = new RegExp(`([^${e}])${e}[ \\t]*$|^${e}[ \\t]*$`)
   const escaped = new RegExp(`${e}(.)`, 'g')
@@ -145,8 +183,12 @@ function buildkitInstructions(lines: string[], escape: string): BuildkitInstruct
     }
     const words = text.trim().split(/[\t\v\f\r ]+/)
     const keyword = words[0]!.toLowerCase()
-    const opener = keyword === 'onbuild' ? (words[1] ?? '').toLowerCase() : keyword
-    const heredocs = HEREDOC_INSTRUCTIONS.has(opener.toUpperCase()) ? heredocsFromLine(text) : []
+    const opener =
+      keyword === 'onbuild' && generation.onbuild ? (words[1] ?? '').toLowerCase() : keyword
+    const heredocs = HEREDOC_INSTRUCTIONS.has(opener.toUpperCase())
+      ? generation.heredocs(text, start + 1)
+      : []
+    if (typeof heredocs === 'string') return heredocs
     found.push({
       line: start + 1,
       keyword,
@@ -165,23 +207,133 @@ function buildkitInstructions(lines: string[], escape: string): BuildkitInstruct
   return found
 }
 
+/** The instructions that decide what a build pulls: every FROM, and the ARGs before the first. */
+function pulls(instructions: BuildkitInstruction[]): BuildkitInstruction[] {
+  const first = instructions.findIndex((i) => i.keyword === 'from')
+  return instructions.filter(
+    (i, k) => i.keyword === 'from' || (i.keyword === 'arg' && (first < 0 || k < first)),
+  )
+}
+
+function pullDifference(
+  current: BuildkitInstruction[],
+  other: BuildkitInstruction[],
+  generation: Generation,
+): string | undefined {
+  const ours = pulls(current)
+  const theirs = pulls(other)
+  for (let k = 0; k < Math.max(ours.length, theirs.length); k++) {
+    const [a, b] = [ours[k], theirs[k]]
+    if (a?.line !== b?.line || a?.keyword !== b?.keyword) {
+      return `${generation.about} read ${shown(b)} where current ones read ${shown(a)}`
+    }
+    if (a?.text !== b?.text) return `${generation.about} read the ${shown(a)} otherwise`
+  }
+  return undefined
+}
+
+interface HeredocOpener {
+  name: string
+  chomp: boolean
+}
+
+/** How one generation of Dockerfile frontends reads here-documents. */
+interface Generation {
+  /** Those frontends, for a message. */
+  about: string
+  /** What an instruction (its text, at `line`) opens; a message where the frontend fails. */
+  heredocs(text: string, line: number): HeredocOpener[] | string
+  /** ONBUILD RUN, COPY and ADD open here-documents too. */
+  onbuild: boolean
+}
+
+/** A file no reading can be trusted for: refused whole. */
+class Unreadable extends Error {}
+
+// `${…}` operators changed between versions, so the words of a here-document line holding one
+// depend on the version (buildkit-words.ts does not read them): such a line is refused.
+function refuseBraces(text: string, line: number): void {
+  if (text.includes('<<') && text.includes('${')) {
+    throw new Unreadable(
+      `line ${line} has both << and \${, which Dockerfile frontend versions split into words differently (a here-document or not)`,
+    )
+  }
+}
+
+// The first frontends with here-documents: the line lexed with quotes kept and variables empty;
+// a name of letters and digits, optionally quoted.
+const LETTER_NAME = /^(\d*)<<(-?)(['"]?)([a-zA-Z][a-zA-Z0-9]*)(['"]?)$/
+function letterNames(text: string, line: number): HeredocOpener[] | string {
+  refuseBraces(text, line)
+  const words = lexWords(text, { rawQuotes: true, rawEscapes: false, keepVariables: false })
+  const found: HeredocOpener[] = []
+  for (const word of words ?? []) {
+    const match = LETTER_NAME.exec(word)
+    if (match === null) continue
+    if (match[3] !== match[5]) return 'quoted heredoc quotes do not match'
+    found.push({ name: match[4]!, chomp: match[2] === '-' })
+  }
+  return found
+}
+
+// parser.go heredocsFromLine and heredocFromMatch since: the line lexed with quotes, escapes and
+// variables kept; each word matching the opener is a here-document when the rest, lexed again
+// with quotes removed, is one word: that word is the name. (The newest lexer also takes a blank
+// after << into the word, `<< EOF`; dockerfile-ast opens a here-document there that the current
+// reading does not, so the parser comparison refuses such a line before the generations.)
+const OPENER = /^(\d*)<<(-?)([^<]*)$/
+function anyNames(text: string, line: number): HeredocOpener[] | string {
+  if (!text.includes('<<')) return []
+  refuseBraces(text, line)
+  const found: HeredocOpener[] = []
+  const flags = (rawQuotes: boolean, rawEscapes: boolean): LexFlags => ({
+    rawQuotes,
+    rawEscapes,
+    keepVariables: true,
+  })
+  for (const word of lexWords(text, flags(true, true)) ?? []) {
+    const match = OPENER.exec(word)
+    const rest = match?.[3]
+    if (rest === undefined || rest === '') continue
+    const unquoted = lexWords(rest, flags(false, false))
+    if (unquoted === undefined) return `the here-document word ${rest} cannot be read`
+    if (unquoted.length !== 1) continue
+    if (lexWords(rest, flags(true, false))?.length !== 1)
+      return `the here-document word ${rest} is read inconsistently`
+    found.push({ name: unquoted[0]!, chomp: match![2] === '-' })
+  }
+  return found
+}
+
+const CURRENT: Generation = {
+  about: 'current Dockerfile frontends',
+  heredocs: anyNames,
+  onbuild: true,
+}
+// The most specific first, so a message names the frontends that differ.
+const OTHER_GENERATIONS: Generation[] = [
+  {
+    about: 'frontends without here-documents under ONBUILD',
+    heredocs: anyNames,
+    onbuild: false,
+  },
+  {
+    about: 'the first frontends with here-documents (names of letters and digits)',
+    heredocs: letterNames,
+    onbuild: false,
+  },
+  {
+    about: 'Dockerfile frontends before 1.4 (no here-documents)',
+    heredocs: () => [],
+    onbuild: false,
+  },
+]
+
 // BuildKit reads here-documents in these instructions only.
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD'])
 
-// parser/directives.go: a line, its leading space trimmed (unicode.IsSpace), matching Go's
-// `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` (Go's \s is [\t\n\f\r ]) with a known name;
-// directives end at the first line that is not one.
-const DIRECTIVE = /^#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*$/
-const DIRECTIVES = new Set(['syntax', 'escape', 'check'])
-
-function buildkitEscape(source: string): string {
-  for (const line of source.split('\n')) {
-    const match = DIRECTIVE.exec(trimLeading(line))
-    const name = match?.[1]?.toLowerCase()
-    if (name === undefined || !DIRECTIVES.has(name)) break
-    if (name === 'escape') return match![2]!
-  }
-  return '\\'
+function buildkitEscape(lines: string[], known: ReadonlySet<string>): string {
+  return readDirectives(lines, known).get('escape') ?? '\\'
 }
 
 // A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
@@ -197,65 +349,4 @@ function fromWords(words: string[], escaped: RegExp): { flags: number; args: str
       .filter((w) => w !== '')
       .map((word) => word.replace(escaped, '$1')),
   }
-}
-
-// parser.go heredocsFromLine: the line's words, quotes and escapes kept (RawQuotes, RawEscapes),
-// each matched against ^(\d*)<<(-?)([^<]*)$; the name is the rest unquoted.
-function heredocsFromLine(line: string): { name: string; chomp: boolean }[] {
-  return shellWords(line).flatMap((word) => {
-    const match = /^\d*<<(-?)([^<]*)$/.exec(word)
-    return match === null || match[2] === ''
-      ? []
-      : [{ name: unquote(match[2]!), chomp: match[1] === '-' }]
-  })
-}
-
-/** Words split at unquoted, unescaped white space; quotes and backslashes kept as written. */
-function shellWords(line: string): string[] {
-  const words: string[] = []
-  let word: string | undefined
-  let quote: string | undefined
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!
-    if (quote === "'") {
-      if (c === "'") quote = undefined
-    } else if (c === '\\' && i + 1 < line.length) {
-      word = `${word ?? ''}${c}${line[++i]}`
-      continue
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined
-    } else if (c === "'" || c === '"') {
-      quote = c
-    } else if (/\s/.test(c)) {
-      if (word !== undefined) words.push(word)
-      word = undefined
-      continue
-    }
-    word = (word ?? '') + c
-  }
-  if (word !== undefined) words.push(word)
-  return words
-}
-
-/** A word with its quotes removed and its escapes applied, as the shell reads it. */
-function unquote(raw: string): string {
-  let out = ''
-  let quote: string | undefined
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!
-    if (quote === "'") {
-      if (c === "'") quote = undefined
-      else out += c
-    } else if (c === '\\' && i + 1 < raw.length) {
-      out += raw[++i]
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined
-      else out += c
-    } else if (c === "'" || c === '"') {
-      quote = c
-    } else {
-      out += c
-    }
-  }
-  return out
 }

@@ -10,6 +10,7 @@
 import { DockerfileParser } from 'dockerfile-ast'
 import { describe } from '../errors.js'
 import { unlikeBuildkit } from './buildkit-agreement.js'
+import { foreignFrontend } from './frontend.js'
 import { parseReference } from '../registry/index.js'
 import type { ImageRef } from '../types.js'
 import { ExpandError } from './expand-error.js'
@@ -66,6 +67,8 @@ const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/
 /** Every FROM line of `text`, in order. Throws only for a file with no FROM at all. */
 export function parseDockerfile(text: string, options: ParseOptions): FromLine[] {
   const source = text.replace(/^\uFEFF/, '')
+  const frontend = foreignFrontend(source, options.buildArgs)
+  if (frontend !== undefined) throw new ExpandError(frontend)
   const dockerfile = DockerfileParser.parse(source)
   const escape = dockerfile.getEscapeCharacter()
   // Security: where dockerfile-ast could read lines differently from BuildKit, a FROM BuildKit

@@ -1,0 +1,48 @@
+// The frontend a Dockerfile names: `# syntax=<image>` (or `//syntax=`, as BuildKit's DetectSyntax
+// finds it; a `BUILDKIT_SYNTAX` build argument wins over them). BuildKit pulls that image and runs
+// it to read the file, so it decides what every FROM line pulls. The gate reads Dockerfiles as
+// Docker's own frontend does, in every version (buildkit-agreement.ts), and refuses a file that
+// names any other: its FROM lines could mean anything. Pure.
+import { parseReference } from '../registry/index.js'
+import { DIRECTIVES, readDirectives } from './directives.js'
+
+// Docker's Dockerfile frontend, released and built from BuildKit's main branch.
+const DOCKER_FRONTENDS = new Set([
+  'docker.io/docker/dockerfile',
+  'docker.io/docker/dockerfile-upstream',
+])
+
+/** Why the gate cannot read a Dockerfile as its frontend would; undefined for Docker's (or none). */
+export function foreignFrontend(
+  source: string,
+  buildArgs: ReadonlyMap<string, string>,
+): string | undefined {
+  const given = buildArgs.get('BUILDKIT_SYNTAX')
+  const named = given === undefined ? syntaxDirectives(source) : [given]
+  for (const value of named) {
+    // BuildKit runs the first word; the rest is the frontend's command line.
+    const image = value.trim().split(' ')[0] ?? ''
+    let name: string
+    try {
+      const ref = parseReference(image, 'syntax')
+      name = `${ref.registry}/${ref.repository}`
+    } catch {
+      return `its syntax directive names ${JSON.stringify(image)}, which is not an image reference`
+    }
+    if (!DOCKER_FRONTENDS.has(name)) {
+      return `it names the frontend ${image}, an image BuildKit pulls and runs to read the file (it decides what each FROM pulls); the gate reads Dockerfiles only as Docker's own frontend, docker/dockerfile, does`
+    }
+  }
+  return undefined
+}
+
+// Every value BuildKit could take for `syntax`: after `#` or `//`, past a leading `#!` line. (It
+// also reads a JSON document's "syntax" field; a JSON document has no FROM line and is refused.)
+function syntaxDirectives(source: string): string[] {
+  const lines = source.split('\n').map((line) => line.replace(/\r$/, ''))
+  const body = lines[0]?.startsWith('#!') ? lines.slice(1) : lines
+  return ['#', '//'].flatMap((comment) => {
+    const value = readDirectives(body, DIRECTIVES, comment).get('syntax')
+    return value === undefined ? [] : [value]
+  })
+}
