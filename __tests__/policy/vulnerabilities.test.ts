@@ -307,6 +307,16 @@ describe('vulnerabilities: OpenVEX triage', () => {
     ]
     expect(run(rules, report, [vex(statements)]).status).toBe('pass')
   })
+
+  test('a statement time without a zone orders nothing: it cannot override a zoned one', () => {
+    // Read in the runner's local time, it could be hours off; it counts as the oldest.
+    const zoneless = ago(2).replace(/\.\d+Z$/, '')
+    const statements = [
+      { ...notAffected('CVE-2024-3094'), status: 'affected', timestamp: ago(3) },
+      notAffected('CVE-2024-3094', { timestamp: zoneless }),
+    ]
+    expect(run(rules, report, [vex(statements)]).status).toBe('fail')
+  })
 })
 
 describe('vulnerabilities: a report that cannot be read fails', () => {

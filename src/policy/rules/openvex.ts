@@ -1,6 +1,6 @@
 import { predicateTypesOf } from '../predicate-types.js'
 import { signedByAny } from '../signer.js'
-import { at, isObject, stringAt } from './read.js'
+import { at, isObject, stringAt, zonedTime } from './read.js'
 import type { RuleContext } from './types.js'
 
 /** A finding as triage sees it: its ID and, when the scanner gave one, the package URL. */
@@ -82,7 +82,8 @@ function readStatements(document: unknown, digests: string[]): VexStatement[] {
       ...(products === undefined ? [undefined] : products.map((p) => ids(at(p, 'subcomponents')))),
     ]
     if (status === undefined || known.length === 0 || scopes.includes(undefined)) return []
-    const time = Date.parse(stringAt(s, 'timestamp') ?? documentTime ?? '')
+    // A time without a zone orders nothing (it could be hours off): it counts as the oldest.
+    const time = zonedTime(stringAt(s, 'timestamp') ?? documentTime)
     return [
       {
         ids: new Set(known),

@@ -31,3 +31,11 @@ export function quote(value: string): string {
 export function clip(value: string): string {
   return value.length > 100 ? `${value.slice(0, 100)}…` : value
 }
+
+// An RFC 3339 date-time, whose zone (Z or an offset) is not optional.
+const ZONED = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/
+
+/** A date-time with its zone, in ms; NaN otherwise: Date.parse reads a zoneless one in local time. */
+export function zonedTime(value: string | undefined): number {
+  return value !== undefined && ZONED.test(value) ? Date.parse(value) : NaN
+}

@@ -1,5 +1,5 @@
 import { openvexTriage, type TriageFinding } from './openvex.js'
-import { at, clip, isObject, quote, stringAt } from './read.js'
+import { at, clip, isObject, quote, stringAt, zonedTime } from './read.js'
 import type { RuleContext, VulnerabilitiesRule } from './types.js'
 
 interface VulnerabilityFinding extends TriageFinding {
@@ -63,9 +63,6 @@ export function checkVulnerabilities(
   return failures
 }
 
-// An RFC 3339 date-time, whose zone (Z or an offset) is not optional.
-const ZONED = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/
-
 function checkAge(
   maxAge: NonNullable<VulnerabilitiesRule['maxAge']>,
   scannedAt: Report['scannedAt'],
@@ -76,8 +73,8 @@ function checkAge(
       `rule vulnerabilities.maxAge: cannot be evaluated: the report has no scan time (${field})`,
     ]
   }
-  // Without a zone, Date.parse reads the runner's local time: a scan could look hours newer.
-  const time = ZONED.test(value) ? Date.parse(value) : NaN
+  // Without a zone, a scan could look hours newer than it is.
+  const time = zonedTime(value)
   if (Number.isNaN(time)) {
     return [
       `rule vulnerabilities.maxAge: cannot be evaluated: ${field} ${quote(value)} is not a date with a time zone`,
