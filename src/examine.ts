@@ -5,7 +5,7 @@ import { classify } from './policy/classify.js'
 import { evaluate, type SubjectKind } from './policy/index.js'
 import { formatReference, type RegistryClient, type Repository } from './registry/index.js'
 import type { GithubApi } from './sources/github-api.js'
-import { collectEvidence, type Source } from './sources/index.js'
+import { collectEvidence, type ByteAllowance, type Source } from './sources/index.js'
 import type { CheckedEvidence, Digest, Evidence, ImageRef, ImageResult } from './types.js'
 import {
   checkEvidence,
@@ -77,27 +77,32 @@ export async function resolveImage(
   }
 }
 
-/** Collects and checks the evidence of a resolved image. */
+/** Collects and checks the evidence of a resolved image (its blobs' bytes from `imageBytes`). */
 export async function examineResolved(
   repository: Repository,
   image: ResolvedImage,
   examiner: Examiner,
+  imageBytes?: ByteAllowance,
 ): Promise<ExaminedImage> {
   const { reference, digest, mediaType } = image
   try {
-    const evidence = await examineDigest(repository, digest, mediaType, examiner)
+    const evidence = await examineDigest(repository, digest, mediaType, examiner, imageBytes)
     return { reference, digest, mediaType, evidence }
   } catch (error) {
     return { reference, digest, evidence: [], error: failure(reference, error) }
   }
 }
 
-/** Collects and checks every piece of evidence attached to one digest of the repository. */
+/**
+ * Collects and checks every piece of evidence attached to one digest of the repository; its
+ * blobs' bytes come from `imageBytes` when given (an index and its platforms share them).
+ */
 export async function examineDigest(
   repository: Repository,
   digest: Digest,
   mediaType: string,
   examiner: Examiner,
+  imageBytes?: ByteAllowance,
 ): Promise<CheckedEvidence[]> {
   return collectEvidence(
     { repository, digest, mediaType },
@@ -108,6 +113,7 @@ export async function examineDigest(
       ...(examiner.signatureRepository !== undefined && {
         signatureRepository: examiner.signatureRepository,
       }),
+      ...(imageBytes !== undefined && { imageBytes }),
     },
     examiner.sources,
     (found) => examiner.check(found, digest),

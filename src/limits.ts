@@ -22,6 +22,8 @@ export const LIMITS = {
    * declared size before it is fetched: 100 candidates at the blob cap would otherwise be GiBs.
    */
   evidenceBytesPerImage: 512 * MiB,
+  /** Platform manifests of one index checked under `platforms` (real images list a dozen or so). */
+  platformsPerIndex: 64,
   /** Referrers: pages followed, and descriptors in all pages together. */
   referrerPages: 10,
   referrerDescriptors: 1000,

@@ -30,7 +30,7 @@ import { applicable, imageName, predicatesRead, type Requirement } from './polic
 import { formatReference, parseReference } from './registry/index.js'
 import { overallVerdict, toResultJson } from './report/result.js'
 import type { GithubApi } from './sources/github-api.js'
-import { selectSources } from './sources/index.js'
+import { ByteAllowance, selectSources } from './sources/index.js'
 import type { GateResult, ImageRef, ImageResult } from './types.js'
 import { mapLimit } from './util/concurrency.js'
 import {
@@ -280,12 +280,14 @@ export function githubApi(inputs: Inputs, deps: Deps, http: HttpContext): Github
 async function judge(ref: ImageRef, inputs: Inputs, examiner: Examiner): Promise<ImageResult> {
   const resolved = await resolveImage(ref, examiner)
   if ('error' in resolved) return errorResult(resolved)
+  // Security: the index and its platforms share one byte bound, however many platforms it lists.
+  const imageBytes = new ByteAllowance()
   // Platforms are read alongside the index's own evidence: one chain of round trips, not two.
   const platforms =
     inputs.platforms !== 'index' && isIndexType(resolved.mediaType)
-      ? examinePlatforms(ref, resolved, inputs.platforms, inputs, examiner)
+      ? examinePlatforms(ref, resolved, inputs.platforms, inputs, examiner, imageBytes)
       : undefined
-  const { evidence, error, ...image } = await examineResolved(ref, resolved, examiner)
+  const { evidence, error, ...image } = await examineResolved(ref, resolved, examiner, imageBytes)
   if (error !== undefined) {
     // The platforms' requests end before the verdict does: no work outlives the run.
     await platforms

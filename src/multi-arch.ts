@@ -1,8 +1,11 @@
+import { GateError } from './errors.js'
 import type { Inputs } from './inputs.js'
+import { LIMITS } from './limits.js'
 import { examineDigest, failure, judgeEvidence, type Examiner } from './examine.js'
 import { selectPlatforms, type PlatformSelection } from './platforms.js'
 import type { Requirement } from './policy/index.js'
 import type { Descriptor, Repository } from './registry/index.js'
+import type { ByteAllowance } from './sources/index.js'
 import type { Digest, Finding, ImageResult, PlatformResult } from './types.js'
 import { mapLimit } from './util/concurrency.js'
 
@@ -22,6 +25,7 @@ export async function examinePlatforms(
   selection: Exclude<PlatformSelection, 'index'>,
   inputs: Pick<Inputs, 'requirements'>,
   examiner: Examiner,
+  imageBytes?: ByteAllowance,
 ): Promise<ExaminedPlatforms> {
   let manifests
   try {
@@ -30,6 +34,14 @@ export async function examinePlatforms(
     return { error: failure(image.reference, error) }
   }
   const { selected, missing } = selectPlatforms(manifests, selection)
+  // Each platform is a chain of requests and its own evidence: an index cannot ask for thousands.
+  if (selected.length > LIMITS.platformsPerIndex) {
+    const error = new GateError(
+      'LIMIT_EXCEEDED',
+      `the index lists ${selected.length} platform manifests to check; at most ${LIMITS.platformsPerIndex} are checked, and none were`,
+    )
+    return { error: failure(image.reference, error) }
+  }
   const asked = { requirements: inputs.requirements.filter(onPlatforms) }
   const platforms = await mapLimit(selected, examiner.concurrency, async ({ name, descriptor }) => {
     const base = { platform: name, digest: descriptor.digest }
@@ -39,6 +51,7 @@ export async function examinePlatforms(
         descriptor.digest,
         descriptor.mediaType,
         examiner,
+        imageBytes,
       )
       const { verdict, class: evidenceClass, findings } = judgeEvidence(evidence, asked)
       return { ...base, verdict, class: evidenceClass, evidence, findings } satisfies PlatformResult

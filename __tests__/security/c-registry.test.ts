@@ -883,6 +883,43 @@ describe('T44 too many signatures, referrers or layers', () => {
     expectImageError(result, 'LIMIT_EXCEEDED', /more than 512 MiB together .*referrer sha256:/)
   })
 
+  test('an index and its platforms share the 512 MiB: two platforms declaring 300 MiB each is exit 2 under platforms: all', async () => {
+    const r = await registry()
+    const config = r.putBlob('{}', 'application/vnd.oci.image.config.v1+json')
+    const entries = ['amd64', 'arm64'].map((arch, p) => {
+      const platform = putImage(r, arch, arch)
+      const layers = Array.from({ length: 10 }, (_, n) => ({
+        mediaType: SIMPLESIGNING,
+        ...declared(100 * p + n),
+      }))
+      r.putManifest(
+        { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers },
+        `${platform.digest.replace(':', '-')}.sig`,
+      )
+      return { ...platform, platform: { os: 'linux', architecture: arch } }
+    })
+    r.putManifest({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: entries }, 'multi')
+    const result = await gate(r, `${r.host}/acme/app:multi`, { platforms: 'all' })
+    expectNothingAccepted(result, 2)
+    const errors = (only(result).platforms ?? []).map((p) => p.error)
+    expect(
+      errors.some((e) => e?.code === 'LIMIT_EXCEEDED' && /more than 512 MiB/.test(e.message)),
+    ).toBe(true)
+  })
+
+  test('an index listing 65 platform manifests under platforms: all is exit 2, and none is read', async () => {
+    const r = await registry()
+    const platform = putImage(r, 'one', 'one')
+    const manifests = Array.from({ length: 65 }, (_, n) => ({
+      ...platform,
+      platform: { os: 'linux', architecture: `arch${n}` },
+    }))
+    r.putManifest({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }, 'multi')
+    const result = await gate(r, `${r.host}/acme/app:multi`, { platforms: 'all' })
+    expectImageError(result, 'LIMIT_EXCEEDED', /lists 65 platform manifests to check; at most 64/)
+    expect(requestsTo(r, new RegExp(platform.digest.slice('sha256:'.length)))).toEqual([])
+  })
+
   test('exactly 100 candidates are all evaluated (the cap is not off by one)', async () => {
     const r = await registry()
     const image = putImage(r)

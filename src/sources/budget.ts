@@ -9,7 +9,23 @@ export class BudgetExceeded extends GateError {
 }
 
 /**
- * The candidate signatures and attestations one image may have, and the bytes of their blobs,
+ * The bytes of evidence blobs one image may declare: an index and its platform manifests share
+ * them, so `platforms: all` cannot multiply the bound by the platforms an index lists.
+ */
+export class ByteAllowance {
+  private claimed = 0
+
+  constructor(readonly limit = LIMITS.evidenceBytesPerImage) {}
+
+  /** Adds `bytes`; false once the total is past the limit. */
+  take(bytes: number): boolean {
+    this.claimed += bytes
+    return this.claimed <= this.limit
+  }
+}
+
+/**
+ * The candidate signatures and attestations one digest may have, and the bytes of their blobs,
  * shared by every source reading it (security catalog T44). A source claims its candidates as
  * soon as it has listed them and before it fetches a single blob, so an oversized set fails closed
  * after the listings alone: a registry cannot make us download a thousand layers to find out there
@@ -17,14 +33,13 @@ export class BudgetExceeded extends GateError {
  */
 export class EvidenceBudget {
   private claimed = 0
-  private claimedBytes = 0
   readonly limit: number
-  readonly byteLimit: number
+  readonly bytes: ByteAllowance
   readonly maxBlobBytes: number
 
-  constructor(limits: { count?: number; bytes?: number; maxBlobBytes?: number } = {}) {
+  constructor(limits: { count?: number; bytes?: ByteAllowance; maxBlobBytes?: number } = {}) {
     this.limit = limits.count ?? LIMITS.evidencePerImage
-    this.byteLimit = limits.bytes ?? LIMITS.evidenceBytesPerImage
+    this.bytes = limits.bytes ?? new ByteAllowance()
     this.maxBlobBytes = limits.maxBlobBytes ?? LIMITS.blobBytesCeiling
   }
 
@@ -44,14 +59,10 @@ export class EvidenceBudget {
    * would be read, as that one piece's failure: here it counts for nothing (and never subtracts).
    */
   claimBytes(sizes: number[], where: string): void {
-    for (const size of sizes) {
-      if (Number.isSafeInteger(size) && size > 0 && size <= this.maxBlobBytes) {
-        this.claimedBytes += size
-      }
-    }
-    if (this.claimedBytes > this.byteLimit) {
+    const counted = sizes.filter((s) => Number.isSafeInteger(s) && s > 0 && s <= this.maxBlobBytes)
+    if (!this.bytes.take(counted.reduce((a, b) => a + b, 0))) {
       throw new BudgetExceeded(
-        `the signatures and attestations attached declare more than ${this.byteLimit / 2 ** 20} MiB together (the limit was passed at ${where}); none were evaluated, even if a valid one is among them`,
+        `the signatures and attestations attached declare more than ${this.bytes.limit / 2 ** 20} MiB together (the limit was passed at ${where}); none were evaluated, even if a valid one is among them`,
       )
     }
   }

@@ -41,7 +41,10 @@ export async function collectEvidence<T>(
   if (!isDigest(subject.digest)) {
     throw new GateError('REGISTRY_PROTOCOL', 'the digest to examine is not sha256:<64 hex>')
   }
-  const budget = new EvidenceBudget({ maxBlobBytes: ctx.registry.maxBlobBytes })
+  const budget = new EvidenceBudget({
+    maxBlobBytes: ctx.registry.maxBlobBytes,
+    ...(ctx.imageBytes !== undefined && { bytes: ctx.imageBytes }),
+  })
   const shared: SourceContext = { ...ctx, budget }
   const elsewhere = ctx.signatureRepository
   const reads = sources.flatMap((source) => {
@@ -57,4 +60,4 @@ export async function collectEvidence<T>(
   return (await Promise.all(reads.map((read) => read.then(check)))).flat()
 }
 
-export { EvidenceBudget } from './budget.js'
+export { ByteAllowance, EvidenceBudget } from './budget.js'

@@ -1,6 +1,6 @@
 import type { RegistryClient, Repository } from '../registry/index.js'
 import type { Digest, Evidence, SourceId } from '../types.js'
-import type { EvidenceBudget } from './budget.js'
+import type { ByteAllowance, EvidenceBudget } from './budget.js'
 import type { GithubApi } from './github-api.js'
 
 /** What a source reads from: one image, pinned to its digest. */
@@ -21,6 +21,8 @@ export interface SourceContext {
    * before fetching any blob. A source called on its own gets a budget of its own.
    */
   budget?: EvidenceBudget
+  /** The image's evidence bytes, when its index and platform manifests share them. */
+  imageBytes?: ByteAllowance
   /** The `signature-repository` input: read as well as the image's own repository. */
   signatureRepository?: Repository
 }
