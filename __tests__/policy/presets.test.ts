@@ -15,32 +15,32 @@ describe('each preset expands to a SAN pattern, the GitHub issuer and the source
   test.each([
     [
       '{ preset: github-workflow, repository: acme/app }',
-      'https://github\\.com/acme/app/\\.github/workflows/[^@]+@.+',
+      'https://github\\.com/acme/app/\\.github/workflows/[^@]+@[^@]+',
       'acme/app',
     ],
     [
       '{ preset: github-workflow, repository: acme/my.app, workflow: .github/workflows/release.yml, ref: "refs/tags/v*" }',
-      'https://github\\.com/acme/my\\.app/\\.github/workflows/release\\.yml@refs/tags/v.*',
+      'https://github\\.com/acme/my\\.app/\\.github/workflows/release\\.yml@refs/tags/v[^@]*',
       'acme/my.app',
     ],
     [
       '{ preset: actions-attest, repository: acme/app, workflow: .github/workflows/release.yml }',
-      'https://github\\.com/acme/app/\\.github/workflows/release\\.yml@.+',
+      'https://github\\.com/acme/app/\\.github/workflows/release\\.yml@[^@]+',
       'acme/app',
     ],
     [
       '{ preset: reusable-workflow, workflow: acme/shared/.github/workflows/build.yml, ref: "refs/tags/v2.*", caller: acme/app }',
-      'https://github\\.com/acme/shared/\\.github/workflows/build\\.yml@refs/tags/v2\\..*',
+      'https://github\\.com/acme/shared/\\.github/workflows/build\\.yml@refs/tags/v2\\.[^@]*',
       'acme/app',
     ],
     [
       '{ preset: slsa-github-generator, generator: container, sourceRepository: acme/app }',
-      'https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_container_slsa3\\.yml@refs/tags/v.*',
+      'https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_container_slsa3\\.yml@refs/tags/v[^@]*',
       'acme/app',
     ],
     [
       '{ preset: slsa-github-generator, generator: generic, sourceRepository: acme/app, version: "v2.*" }',
-      'https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_generic_slsa3\\.yml@refs/tags/v2\\..*',
+      'https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/generator_generic_slsa3\\.yml@refs/tags/v2\\.[^@]*',
       'acme/app',
     ],
   ])('%s', (entry, san, repository) => {
@@ -132,6 +132,28 @@ describe('presets refuse look-alikes', () => {
       githubSigner({ ref: 'refs/tags/x1.0.0' }),
       /identity/,
     ],
+    // A workflow file may contain `@`: its SAN then reads like the pinned file at a pinned tag.
+    [
+      'github-workflow: a file named release.yml@refs/tags/v9.yml, run on a branch',
+      release,
+      githubSigner({
+        workflow: '.github/workflows/release.yml@refs/tags/v9.yml',
+        ref: 'refs/heads/evil',
+      }),
+      /identity/,
+    ],
+    [
+      'github-workflow (any ref): a file named release.yml@x.yml',
+      '{ preset: github-workflow, repository: acme/app, workflow: .github/workflows/release.yml }',
+      githubSigner({ workflow: '.github/workflows/release.yml@x.yml', ref: 'refs/heads/main' }),
+      /identity/,
+    ],
+    [
+      'actions-attest (any workflow, tags): a file named x@refs/tags/v1.yml, run on a branch',
+      '{ preset: actions-attest, repository: acme/app, ref: "refs/tags/v*" }',
+      githubSigner({ workflow: '.github/workflows/x@refs/tags/v1.yml', ref: 'refs/heads/feature' }),
+      /identity/,
+    ],
     [
       'github-workflow: a self-hosted runner',
       release,
@@ -186,6 +208,15 @@ describe('presets refuse look-alikes', () => {
       reusable,
       sharedRun(),
       undefined,
+    ],
+    [
+      'reusable-workflow: a file named build.yml@refs/tags/v2.1.yml, run on a branch',
+      reusable,
+      sharedRun({
+        workflow: '.github/workflows/build.yml@refs/tags/v2.1.yml',
+        ref: 'refs/heads/evil',
+      }),
+      /identity/,
     ],
     [
       'reusable-workflow: called from another repository',

@@ -5,8 +5,9 @@ export function escapeRegExp(text: string): string {
 
 /**
  * A glob as an RE2 pattern for whole-value matching: `*` matches any run of characters (none
- * included, `/` included); every other character matches only itself.
+ * included, `/` included), or of those `wildcard` allows; every other character matches only
+ * itself.
  */
-export function globToRegExp(glob: string): string {
-  return glob.split('*').map(escapeRegExp).join('.*')
+export function globToRegExp(glob: string, wildcard = '.*'): string {
+  return glob.split('*').map(escapeRegExp).join(wildcard)
 }

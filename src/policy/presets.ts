@@ -39,7 +39,7 @@ export function expandPreset(preset: PresetDoc): PresetExpansion {
     case 'slsa-github-generator': {
       const file = `.github/workflows/generator_${preset.generator}_slsa3.yml`
       // The generator is only trusted at a release tag, as slsa-verifier requires.
-      const tag = globToRegExp(preset.version ?? 'v*')
+      const tag = refPattern(preset.version ?? 'v*')
       return expansion(
         `${escapeRegExp(`${SLSA_GENERATOR}/${file}`)}@refs/tags/${tag}`,
         preset.sourceRepository,
@@ -48,9 +48,11 @@ export function expandPreset(preset: PresetDoc): PresetExpansion {
   }
 }
 
-// Any ref, but never none: a SAN always ends in `@<ref>`.
+// Any ref, but never none: a SAN always ends in `@<ref>`. Security: never an `@` either. A
+// workflow file may be named `release.yml@refs/tags/v1.yml`; run on a branch, its SAN is
+// `…/release.yml@refs/tags/v1.yml@refs/heads/x`, which `release\.yml@refs/tags/v.*` would pass.
 function refPattern(glob: string | undefined): string {
-  return glob === undefined ? '.+' : globToRegExp(glob)
+  return glob === undefined ? '[^@]+' : globToRegExp(glob, '[^@]*')
 }
 
 function expansion(path: string, sourceRepository: string): PresetExpansion {
