@@ -439,6 +439,52 @@ describe('T81 Multiple SANs', () => {
   })
 })
 
+describe('T80/T81 names and issuers must be ASCII (sigstore-js reads them as ASCII)', () => {
+  // Buffer 'ascii' drops each byte's high bit: 0xE8 reads as `h`. Fulcio writes no such bytes;
+  // a CA in a custom trusted root could, and the policy would match bytes the certificate lacks.
+  const highBit = (text: string): Buffer => {
+    const bytes = Buffer.from(text, 'latin1')
+    bytes[0] = bytes[0]! | 0x80
+    return bytes
+  }
+  const issuerOnly = (oid: string, value: Buffer): Identity => ({
+    ...githubIdentity(),
+    extensions: [
+      ...githubIdentity().extensions.filter(
+        (e) => e.oid !== `${FULCIO}1` && e.oid !== `${FULCIO}8`,
+      ),
+      rawExtension(oid, value),
+    ],
+  })
+  const utf8String = (bytes: Buffer) => Buffer.concat([Buffer.from([0x0c, bytes.length]), bytes])
+
+  test.each<[string, Identity, RegExp]>([
+    [
+      'issuer 1.8 bytes 0xE8 "ttps://token.actions…"',
+      issuerOnly(`${FULCIO}8`, utf8String(highBit(GITHUB_ISSUER))),
+      /issuer \(1\.3\.6\.1\.4\.1\.57264\.1\.8\) that is not ASCII/,
+    ],
+    [
+      'only the legacy issuer 1.1, with those bytes',
+      issuerOnly(`${FULCIO}1`, highBit(GITHUB_ISSUER)),
+      /issuer \(1\.3\.6\.1\.4\.1\.57264\.1\.1\) that is not ASCII/,
+    ],
+    // The mock writes U+00E8 in an IA5String as the byte 0xE8.
+    [
+      'a URI SAN whose first byte is 0xE8',
+      { ...githubIdentity(), san: `\u00e8${APP_SAN.slice(1)}` },
+      /subject alternative name that is not ASCII/,
+    ],
+  ])('%s: refused, not read as the expected value', async (_name, identity, reason) => {
+    const img = await attestedBy(identity, 'ascii')
+    const { result } = await gate(img.ref, {
+      'certificate-identity': APP_SAN,
+      'certificate-oidc-issuer': GITHUB_ISSUER,
+    })
+    expectRefused(result, { reason })
+  })
+})
+
 describe('T82 Runner environment / reusable workflows', () => {
   test('a self-hosted runner when the policy requires github-hosted', async () => {
     const img = await attestedBy(githubIdentity({ runnerEnvironment: 'self-hosted' }), 't82-runner')

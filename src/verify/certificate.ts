@@ -81,8 +81,13 @@ export function certificateProblem(certificate: X509Certificate): string | undef
   const san = values.get(SAN_OID)
   if (san !== undefined) {
     const names = generalNames(san)
-    if (names !== 1) {
-      return `the certificate has ${names ?? 'unreadable'} subject alternative names; exactly one is accepted`
+    if (names?.length !== 1) {
+      return `the certificate has ${names?.length ?? 'unreadable'} subject alternative names; exactly one is accepted`
+    }
+    // Security: sigstore-js decodes the name as ASCII, which drops each byte's high bit: 0xE8
+    // would read as `h`, and a policy would match bytes the certificate does not hold.
+    if (names[0]!.some((byte) => byte > 0x7f)) {
+      return 'the certificate has a subject alternative name that is not ASCII'
     }
   }
   const text = new Map<number, string>()
@@ -96,6 +101,10 @@ export function certificateProblem(certificate: X509Certificate): string | undef
     } else if (n >= 1 && n <= 6) {
       text.set(n, value.toString('utf8'))
     }
+    // The issuer is read by sigstore-js as ASCII too (the SAN's reason above).
+    if ((n === 1 || n === 8) && /[^\x00-\x7f]/.test(text.get(n) ?? '')) {
+      return `the certificate has an issuer (${oid}) that is not ASCII`
+    }
   }
   for (const [legacy, der, agree] of LEGACY_PAIRS) {
     const a = text.get(legacy)
@@ -107,11 +116,11 @@ export function certificateProblem(certificate: X509Certificate): string | undef
   return undefined
 }
 
-// The number of GeneralNames in a SubjectAltName extension value; undefined when unreadable.
-function generalNames(value: Buffer): number | undefined {
+// The GeneralNames' contents in a SubjectAltName extension value; undefined when unreadable.
+function generalNames(value: Buffer): Buffer[] | undefined {
   try {
     const sequence = ASN1Obj.parseBuffer(Buffer.from(value))
-    return sequence.tag.toDER() === 0x30 ? sequence.subs.length : undefined
+    return sequence.tag.toDER() === 0x30 ? sequence.subs.map((name) => name.value) : undefined
   } catch {
     return undefined
   }
