@@ -102,7 +102,7 @@ export function certificateProblem(certificate: X509Certificate): string | undef
       text.set(n, value.toString('utf8'))
     }
     // The issuer is read by sigstore-js as ASCII too (the SAN's reason above).
-    if ((n === 1 || n === 8) && /[^\x00-\x7f]/.test(text.get(n) ?? '')) {
+    if ((n === 1 || n === 8) && /[^\p{ASCII}]/u.test(text.get(n) ?? '')) {
       return `the certificate has an issuer (${oid}) that is not ASCII`
     }
   }
