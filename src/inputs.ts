@@ -14,6 +14,7 @@ import {
 import { parseReference, type Repository } from './registry/index.js'
 import { SOURCE_IDS, type ImageRef, type SourceId } from './types.js'
 import {
+  acceptsAnyRepository,
   acceptsAnySigner,
   compilePattern,
   type IdentityPolicy,
@@ -217,7 +218,16 @@ function identityPolicy(
       'The `certificate-identity-regexp` input matches any signer at all; name the repository or workflow that must have signed.',
     )
   }
-  return { subjectAlternativeName: san, issuer: issuer ?? { exact: GITHUB_ACTIONS_ISSUER } }
+  const identity = {
+    subjectAlternativeName: san,
+    issuer: issuer ?? { exact: GITHUB_ACTIONS_ISSUER },
+  }
+  if (acceptsAnyRepository(identity)) {
+    throw new InputError(
+      'The `certificate-identity-regexp` input matches the workflows of every GitHub repository; name the repository that must have signed, such as ^https://github\\.com/acme/app/….',
+    )
+  }
+  return identity
 }
 
 /** The policy file's requirements; the flat inputs it replaces must then be unset. */

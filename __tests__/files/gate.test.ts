@@ -382,7 +382,7 @@ describe('other local forms', () => {
     const unlogged = await gate({
       'subject-path': path.join(certDir, 'artifact'),
       'trusted-root': root,
-      'certificate-identity-regexp': 'https://github\\.com/.*',
+      'certificate-identity-regexp': 'https://github\\.com/acme/app/.*',
       attestations: 'slsaprovenance02',
     })
     expect(exitCode(unlogged)).toBe(1)

@@ -75,6 +75,24 @@ describe('each preset expands to a SAN pattern, the GitHub issuer and the source
   })
 })
 
+describe('an identity that any GitHub repository meets is refused', () => {
+  test.each([
+    "{ san: { regexp: 'https://github\\.com/.+' } }",
+    "{ san: { regexp: 'https://github\\.com/[^/]+/[^/]+/\\.github/workflows/.*' }, issuer: { regexp: 'https://token\\.actions\\..*' } }",
+  ])('%s', (entry) => {
+    expect(() => expand(entry)).toThrow(/matches the workflows of every GitHub repository/)
+  })
+
+  test.each([
+    "{ san: { regexp: 'https://github\\.com/.+' }, sourceRepositoryUri: https://github.com/acme/app }",
+    "{ san: { regexp: 'https://github\\.com/.+' }, sourceRepositoryOwnerUri: https://github.com/acme }",
+    "{ san: { regexp: 'https://github\\.com/acme/.+' } }",
+    "{ san: { regexp: 'https://gitlab\\.com/.+' }, issuer: https://gitlab.com }",
+  ])('pinned to a repository or owner, or another issuer: %s', (entry) => {
+    expect(() => expand(entry)).not.toThrow()
+  })
+})
+
 describe('presets refuse look-alikes', () => {
   const release =
     '{ preset: github-workflow, repository: acme/app, workflow: .github/workflows/release.yml, ref: "refs/tags/v*", runnerEnvironment: github-hosted }'

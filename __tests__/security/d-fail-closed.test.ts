@@ -349,21 +349,40 @@ describe('T56 identity inputs empty or partial are refused before any network ca
     )
   })
 
-  // Catalog T56: a SAN pattern that matches every identity (`.*`) should be a configuration error
-  // before any network call. Today src/inputs.ts (not this group's file) accepts it, and with the
-  // default issuer it trusts every GitHub Actions workflow of every repository. Remove `.failing`
-  // once inputs.ts refuses it.
-  test('a SAN pattern that matches everything (.*) is refused before any network call', async () => {
+  // Catalog T56: a SAN pattern that matches every identity, or (with the default GitHub issuer)
+  // every repository's workflows, trusts anyone with a repository: a configuration error.
+  test.each([
+    ['everything (.*)', '.*', /matches any signer at all/],
+    ["every GitHub repository's workflows", 'https://github\\.com/.*', /every GitHub repository/],
+  ])(
+    'a SAN pattern that matches %s is refused before any network call',
+    async (_n, regexp, why) => {
+      const r = await registry()
+      const { ref } = await signedImage(r, ss, { who: githubIdentity({ repo: 'anyone/anything' }) })
+      const action = await runActionInProcess({
+        image: ref,
+        'trusted-root': root,
+        'insecure-registries': r.host,
+        'certificate-identity-regexp': regexp,
+      })
+      expect(action.exitCode).toBe(2)
+      expect(annotations(action).join('\n')).toMatch(why)
+      expect(r.requests).toEqual([])
+    },
+  )
+
+  test("the same pattern under another issuer names no GitHub repository: it is the user's", async () => {
     const r = await registry()
-    const { ref } = await signedImage(r, ss, { who: githubIdentity({ repo: 'anyone/anything' }) })
+    const gitlab = githubIdentity({ issuer: 'https://gitlab.com' })
+    const { ref } = await signedImage(r, ss, { who: gitlab })
     const action = await runActionInProcess({
       image: ref,
       'trusted-root': root,
       'insecure-registries': r.host,
-      'certificate-identity-regexp': '.*',
+      'certificate-identity-regexp': 'https://github\\.com/.*',
+      'certificate-oidc-issuer': 'https://gitlab.com',
     })
-    expect(action.exitCode).toBe(2)
-    expect(r.requests).toEqual([])
+    expect(action.exitCode).toBe(0)
   })
 })
 

@@ -2,6 +2,7 @@ import { parsePlatforms, type PlatformSelection } from '../platforms.js'
 import { describe } from '../errors.js'
 import type { GithubExtensionName } from '../types.js'
 import {
+  acceptsAnyRepository,
   acceptsAnySigner,
   compilePattern,
   type IdentityPolicy,
@@ -221,11 +222,18 @@ function compileIdentity(entry: IdentityDoc, path: string, keyed: boolean): Iden
     const given = entry[name]
     if (given !== undefined) github[name] = matcher(given, pointer(path, name))
   }
-  return {
+  const identity = {
     subjectAlternativeName: base.subjectAlternativeName,
     issuer: base.issuer,
     ...(Object.keys(github).length > 0 && { github }),
   }
+  if (acceptsAnyRepository(identity)) {
+    throw policyError(
+      pointer(path, 'san'),
+      'matches the workflows of every GitHub repository; name the repository in it, or pin sourceRepositoryUri',
+    )
+  }
+  return identity
 }
 
 // As the flat input: a SAN pattern that matches any signer at all is refused.

@@ -1,9 +1,9 @@
 import type { GithubExtensionName } from '../types.js'
-import type { StringMatcher } from '../verify/identity.js'
+import { GITHUB_ACTIONS_ISSUER, type StringMatcher } from '../verify/identity.js'
 import type { PresetDoc } from './document.js'
 import { escapeRegExp, globToRegExp } from './glob.js'
 
-export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com'
+export { GITHUB_ACTIONS_ISSUER }
 
 const GITHUB = 'https://github.com'
 const GITHUB_PATTERN = escapeRegExp(GITHUB)

@@ -88,10 +88,40 @@ function describeValue(value: string | undefined): string {
   return value === undefined ? '(none)' : `"${value}"`
 }
 
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com'
+
 // Identities no sensible pattern accepts together: one that matches both trusts every signer (T56).
 const ANY_SIGNER_PROBES = ['https://example.invalid/any/workflow.yml@x', 'nobody@example.invalid']
 
 /** True for a SAN matcher that would accept any signer at all, such as `.*`. */
 export function acceptsAnySigner(matcher: StringMatcher): boolean {
   return 'regexp' in matcher && ANY_SIGNER_PROBES.every((probe) => matches(matcher, probe))
+}
+
+// Workflows of two unrelated repositories: a GitHub identity accepting both names no repository.
+const ANY_REPOSITORY_PROBES = [
+  'https://github.com/probe-owner-a/probe-repo-a/.github/workflows/any.yml@refs/heads/main',
+  'https://github.com/probe-owner-b/probe-repo-b/.github/workflows/other.yaml@refs/tags/v1',
+]
+const REPOSITORY_PINS: GithubExtensionName[] = [
+  'sourceRepositoryUri',
+  'sourceRepositoryIdentifier',
+  'sourceRepositoryOwnerUri',
+  'sourceRepositoryOwnerIdentifier',
+]
+
+/**
+ * True for a GitHub Actions identity that any repository's workflow meets (`https://github\.com/.*`
+ * with no repository extension pinned): anyone with a repository can sign what it accepts.
+ */
+export function acceptsAnyRepository(identity: {
+  subjectAlternativeName: StringMatcher
+  issuer: StringMatcher
+  github?: Partial<Record<GithubExtensionName, StringMatcher>>
+}): boolean {
+  return (
+    matches(identity.issuer, GITHUB_ACTIONS_ISSUER) &&
+    ANY_REPOSITORY_PROBES.every((probe) => matches(identity.subjectAlternativeName, probe)) &&
+    !REPOSITORY_PINS.some((name) => identity.github?.[name] !== undefined)
+  )
 }

@@ -31,6 +31,7 @@ export {
   describeMatcher,
   compilePattern,
   acceptsAnySigner,
+  acceptsAnyRepository,
   type IdentityPolicy,
   type StringMatcher,
 } from './identity.js'
