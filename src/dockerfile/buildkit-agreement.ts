@@ -10,7 +10,7 @@
 import type { Dockerfile, Heredoc, Instruction } from 'dockerfile-ast'
 import { escapeRegExp } from '../policy/glob.js'
 import { lexWords, type LexFlags } from './buildkit-words.js'
-import { DIRECTIVES, OLDER_DIRECTIVES, readDirectives } from './directives.js'
+import { DIRECTIVE_READINGS, readDirectives } from './directives.js'
 import { OTHER_SPACES, trimLeading } from './space.js'
 
 /** Why BuildKit could read `source` otherwise than `dockerfile` (escape `escape`); undefined if not. */
@@ -20,12 +20,14 @@ export function unlikeBuildkit(
   escape: string,
 ): string | undefined {
   const lines = source.split('\n').map((line) => line.replace(/\r$/, ''))
-  const buildkit = buildkitEscape(lines, DIRECTIVES)
-  // Frontends older than the `check` directive end their directives at a `# check=` line.
-  const older = buildkitEscape(lines, OLDER_DIRECTIVES)
-  if (older !== buildkit) {
-    return `its parser directives set the escape character to ${JSON.stringify(older)} for Dockerfile frontends before the check directive and ${JSON.stringify(buildkit)} for later ones`
+  // Versions read directives differently (`# check=` stops older ones; a Unicode space after #).
+  const escapes = [
+    ...new Set(DIRECTIVE_READINGS.map((r) => readDirectives(lines, r).get('escape') ?? '\\')),
+  ]
+  if (escapes.length > 1) {
+    return `Dockerfile frontend versions read its parser directives differently: the escape character is ${escapes.map((e) => JSON.stringify(e)).join(' or ')}`
   }
+  const buildkit = escapes[0]!
   if (buildkit !== escape) {
     return `its parser directives set the escape character to ${JSON.stringify(buildkit)} for BuildKit and ${JSON.stringify(escape)} for the gate's parser`
   }
@@ -331,10 +333,6 @@ const OTHER_GENERATIONS: Generation[] = [
 
 // BuildKit reads here-documents in these instructions only.
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD'])
-
-function buildkitEscape(lines: string[], known: ReadonlySet<string>): string {
-  return readDirectives(lines, known).get('escape') ?? '\\'
-}
 
 // A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
 // rest its arguments, each with the escape (`escaped` matches it and the character after) applied,

@@ -1,10 +1,10 @@
-// The frontend a Dockerfile names: `# syntax=<image>` (or `//syntax=`, as BuildKit's DetectSyntax
-// finds it; a `BUILDKIT_SYNTAX` build argument wins over them). BuildKit pulls that image and runs
-// it to read the file, so it decides what every FROM line pulls. The gate reads Dockerfiles as
-// Docker's own frontend does, in every version (buildkit-agreement.ts), and refuses a file that
-// names any other: its FROM lines could mean anything. Pure.
+// The frontend a Dockerfile names: `# syntax=<image>` (or `// syntax=`; older frontends read it on
+// any line: directives.ts), or a `BUILDKIT_SYNTAX` build argument, which wins. BuildKit pulls that
+// image and runs it to read the file, so it decides what every FROM line pulls. The gate reads
+// Dockerfiles as Docker's own frontend does, in every version (buildkit-agreement.ts), and
+// refuses a file that names any other: its FROM lines could mean anything. Pure.
 import { parseReference } from '../registry/index.js'
-import { DIRECTIVES, readDirectives } from './directives.js'
+import { syntaxValues } from './directives.js'
 
 // Docker's Dockerfile frontend, released and built from BuildKit's main branch.
 const DOCKER_FRONTENDS = new Set([
@@ -18,7 +18,10 @@ export function foreignFrontend(
   buildArgs: ReadonlyMap<string, string>,
 ): string | undefined {
   const given = buildArgs.get('BUILDKIT_SYNTAX')
-  const named = given === undefined ? syntaxDirectives(source) : [given]
+  const named =
+    given === undefined
+      ? syntaxValues(source.split('\n').map((line) => line.replace(/\r$/, '')))
+      : [given]
   for (const value of named) {
     // BuildKit runs the first word; the rest is the frontend's command line.
     const image = value.trim().split(' ')[0] ?? ''
@@ -34,15 +37,4 @@ export function foreignFrontend(
     }
   }
   return undefined
-}
-
-// Every value BuildKit could take for `syntax`: after `#` or `//`, past a leading `#!` line. (It
-// also reads a JSON document's "syntax" field; a JSON document has no FROM line and is refused.)
-function syntaxDirectives(source: string): string[] {
-  const lines = source.split('\n').map((line) => line.replace(/\r$/, ''))
-  const body = lines[0]?.startsWith('#!') ? lines.slice(1) : lines
-  return ['#', '//'].flatMap((comment) => {
-    const value = readDirectives(body, DIRECTIVES, comment).get('syntax')
-    return value === undefined ? [] : [value]
-  })
 }
