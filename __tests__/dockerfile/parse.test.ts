@@ -174,6 +174,16 @@ test('--platform is expanded from the automatic platform ARGs and build-args', (
   expect(summary(given)[1]![2]).toBe('image ghcr.io/acme/app-s390x:1')
 })
 
+test('a FROM word is expanded from the text as written: its escapes are read once', () => {
+  // `\?` in a `#` pattern is a literal ?, not the wildcard: V stays whole, as BuildKit pulls it.
+  const text = 'ARG V=xgcr.io/distroless/static:nonroot\nFROM ${V#\\?}\nFROM \\alpine:3.20 AS s\\tage\n'
+  expect(summary(parse(text))).toEqual([
+    [2, undefined, 'image xgcr.io/distroless/static:nonroot'],
+    // BuildKit takes the stage name as written: with an escape in it, it is not a valid name.
+    [3, 's\\tage', 'invalid: the stage name "s\\tage" is not valid'],
+  ])
+})
+
 test('malformed FROM lines are kept as invalid with a reason, and the rest still parse', () => {
   const froms = parse(`FROM
 FROM alpine AS

@@ -13,12 +13,27 @@ import { lexWords, type LexFlags } from './buildkit-words.js'
 import { DIRECTIVE_READINGS, readDirectives } from './directives.js'
 import { OTHER_SPACES, trimLeading } from './space.js'
 
-/** Why BuildKit could read `source` otherwise than `dockerfile` (escape `escape`); undefined if not. */
-export function unlikeBuildkit(
+/**
+ * Each FROM line's arguments as BuildKit reads them, raw (escapes and variables as written, for
+ * expanding as BuildKit does); or why BuildKit could read `source` otherwise than `dockerfile`
+ * (escape `escape`), in any frontend version.
+ */
+export function readAsBuildkit(
   source: string,
   dockerfile: Dockerfile,
   escape: string,
-): string | undefined {
+): { problem: string } | { fromArgs: string[][] } {
+  const read = buildkitReading(source, dockerfile, escape)
+  return typeof read === 'string'
+    ? { problem: read }
+    : { fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])) }
+}
+
+function buildkitReading(
+  source: string,
+  dockerfile: Dockerfile,
+  escape: string,
+): string | BuildkitInstruction[] {
   const lines = source.split('\n').map((line) => line.replace(/\r$/, ''))
   // Versions read directives differently (`# check=` stops older ones; a Unicode space after #).
   const escapes = [
@@ -43,7 +58,8 @@ export function unlikeBuildkit(
     return (
       metaArgSplit(current) ??
       parserDifference(current, dockerfile.getInstructions()) ??
-      generationDifference(lines, escape, current)
+      generationDifference(lines, escape, current) ??
+      current
     )
   } catch (error) {
     if (error instanceof Unreadable) return error.message
@@ -93,7 +109,7 @@ interface BuildkitInstruction {
   text: string
   heredocs: string[]
   /** A FROM's flags (`--platform=…`) and arguments, escapes applied: what it names. */
-  from?: { flags: number; args: string[] }
+  from?: { flags: number; args: string[]; raw: string[] }
 }
 
 const shown = (i: Pick<BuildkitInstruction, 'line' | 'keyword'> | undefined): string =>
@@ -335,16 +351,14 @@ const OTHER_GENERATIONS: Generation[] = [
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD'])
 
 // A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
-// rest its arguments, each with the escape (`escaped` matches it and the character after) applied,
-// as the shell lexer does when the image is expanded.
-function fromWords(words: string[], escaped: RegExp): { flags: number; args: string[] } {
+// rest its arguments, as written (`raw`) and with the escape (`escaped` matches it and the
+// character after) applied, as the shell lexer does when the image is expanded.
+function fromWords(
+  words: string[],
+  escaped: RegExp,
+): { flags: number; args: string[]; raw: string[] } {
   const flags = words.findIndex((word) => !word.startsWith('--'))
   const first = flags < 0 ? words.length : flags
-  return {
-    flags: first,
-    args: words
-      .slice(first)
-      .filter((w) => w !== '')
-      .map((word) => word.replace(escaped, '$1')),
-  }
+  const raw = words.slice(first).filter((w) => w !== '')
+  return { flags: first, args: raw.map((word) => word.replace(escaped, '$1')), raw }
 }

@@ -9,7 +9,7 @@
 // defined, and a base named like an earlier stage (case-insensitively) is that stage.
 import { DockerfileParser } from 'dockerfile-ast'
 import { describe } from '../errors.js'
-import { unlikeBuildkit } from './buildkit-agreement.js'
+import { readAsBuildkit } from './buildkit-agreement.js'
 import { foreignFrontend } from './frontend.js'
 import { parseReference } from '../registry/index.js'
 import type { ImageRef } from '../types.js'
@@ -73,15 +73,17 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
   const escape = dockerfile.getEscapeCharacter()
   // Security: where dockerfile-ast could read lines differently from BuildKit, a FROM BuildKit
   // pulls could hide inside what the parser took for a continued line or a here-document.
-  const disagreement = unlikeBuildkit(source, dockerfile, escape)
-  if (disagreement !== undefined) {
-    throw new ExpandError(`BuildKit could read it differently: ${disagreement}`)
+  const buildkit = readAsBuildkit(source, dockerfile, escape)
+  if ('problem' in buildkit) {
+    throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`)
   }
   const vars = metaArgs(dockerfile, options, escape)
   const stages = new Map<string, number>()
   const froms = dockerfile.getFROMs().map((from, index): FromLine => {
     const line = from.getInstructionRange().start.line + 1
-    const args = from.getArguments().map((a) => a.getValue())
+    // Security: the words as written, as BuildKit expands them. dockerfile-ast's values have their
+    // escapes applied already, and expanding them again turned `${V#\?}` into a wildcard.
+    const args = buildkit.fromArgs[index]!
     const written = args[0] ?? ''
     const stage = args.length === 3 ? args[2] : undefined
     const invalid = (problem: string, expanded = written): FromLine => ({
