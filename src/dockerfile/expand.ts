@@ -13,8 +13,9 @@ export interface Expanded {
 
 const MAX_DEPTH = LIMITS.fromExpansionDepth
 const MAX_CHARS = LIMITS.fromExpansionChars
-// Sticky: each matches at the lexer's position only.
-const NAME = /[A-Za-z_][A-Za-z0-9_]*|[0-9]+/y
+// Sticky: each matches at the lexer's position only. A name as lex.go processName reads it: a run
+// of digits, one special parameter (`$@`, `$#`, …), or Unicode letters, digits and underscores.
+const NAME = /\p{Nd}+|[@*#?\-$!]|[\p{L}\p{Nd}_]+/uy
 const OPERATOR = /:[-+?]|[-+?]|##|#|%%|%|\/\/|\//y
 
 /**
