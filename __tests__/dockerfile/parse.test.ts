@@ -128,6 +128,12 @@ FROM \\
   ])
 })
 
+test('${…} in RUN, COPY and ADD lines without here-documents is ordinary text', () => {
+  const text =
+    'ARG V=1\nFROM alpine:3.20\nCOPY ${SRC:-src} /dst\nADD ${URL} /x\nRUN echo ${V}\nRUN cat <<EOF\nhi $V\nEOF\nONBUILD RUN echo ${V}\n'
+  expect(summary(parse(text))).toEqual([[2, undefined, 'image alpine:3.20']])
+})
+
 test('lowercase instructions, `as`, stage names in any case, and a stage referenced as base', () => {
   const froms = parse('from node:22 as Builder\nfrom BUILDER\nFrom builder AS again\n')
   expect(summary(froms)).toEqual([

@@ -282,6 +282,7 @@ function refuseBraces(text: string, line: number): void {
 // a name of letters and digits, optionally quoted.
 const LETTER_NAME = /^(\d*)<<(-?)(['"]?)([a-zA-Z][a-zA-Z0-9]*)(['"]?)$/
 function letterNames(text: string, line: number): HeredocOpener[] | string {
+  if (!text.includes('<<')) return []
   refuseBraces(text, line)
   const words = lexWords(text, { rawQuotes: true, rawEscapes: false, keepVariables: false })
   const found: HeredocOpener[] = []
