@@ -128,8 +128,10 @@ export interface ImageResult {
 /** One FROM line of a Dockerfile. */
 export interface DockerfileSource {
   dockerfile: string
-  /** 1-based line of the FROM keyword. */
+  /** 1-based line of the FROM keyword (or of the instruction whose flag names the image). */
   line: number
+  /** The flag that names the image (`COPY --from`, `RUN --mount from`); absent for FROM. */
+  via?: string
   /** The stage name (`AS name`), when it has one. */
   stage?: string
   /** 0-based stage index. */
@@ -154,6 +156,8 @@ export interface DockerfileResult {
 
 export interface StageResult {
   line: number
+  /** The flag that names the base (`COPY --from`, `RUN --mount from`); absent for FROM. */
+  via?: string
   index: number
   stage?: string
   /** The base as written in the FROM line. */

@@ -3,6 +3,7 @@
 // parser directives (`# escape=`), CRLF and a BOM.
 import { expandWord } from '../../src/dockerfile/expand.js'
 import { parseDockerfile, type FromLine } from '../../src/dockerfile/parse.js'
+import { pinnedLine } from '../../src/dockerfile/subjects.js'
 
 const opts = { buildArgs: new Map<string, string>(), platform: 'linux/amd64' }
 const parse = (text: string, buildArgs: Record<string, string> = {}) =>
@@ -199,6 +200,47 @@ test('special parameters and Unicode names are variables, as BuildKit reads them
     'image evil.example/xalpine:3.20',
     'image evil.example/y:1',
   ])
+})
+
+test('COPY --from and RUN --mount from= naming an image are pulled like a FROM, and listed', () => {
+  const froms = parse(`FROM alpine:3.20 AS a
+COPY --from=evil.example/x:1 /bin/sh /sh
+RUN --mount=type=bind,from=evil.example/y:1,target=/y true
+RUN --mount=type=cache,target=/c --mount="type=bind,FROM=evil.example/z:1" true
+COPY --from evil.example/w:1 /a /b
+COPY --from=a /x /y
+COPY --from=0 /x /y
+COPY --from=B /x /y
+COPY --from=scratch /x /y
+ONBUILD COPY --from=evil.example/later:1 /x /y
+FROM alpine:3.20 AS b
+`)
+  // Stages (by name, any case, even a later one; or by index) and scratch pull nothing; ONBUILD
+  // runs in another build.
+  expect(froms.map((f) => [f.line, f.via, f.stage, summary([f])[0]![2]])).toEqual([
+    [1, undefined, 'a', 'image alpine:3.20'],
+    [11, undefined, 'b', 'image alpine:3.20'],
+    [2, 'COPY --from', 'a', 'image evil.example/x:1'],
+    [3, 'RUN --mount from', 'a', 'image evil.example/y:1'],
+    [4, 'RUN --mount from', 'a', 'image evil.example/z:1'],
+    [5, 'COPY --from', 'a', 'image evil.example/w:1'],
+  ])
+  // Unpinned, the suggested line is the flag with the digest it resolved to.
+  const digest = `sha256:${'b'.repeat(64)}`
+  expect(pinnedLine(froms[2]!, digest)).toBe(`COPY --from=evil.example/x:1@${digest}`)
+})
+
+test.each([
+  ['COPY --from=$IMAGE /a /b'],
+  ['COPY --from=${IMAGE:-alpine} /a /b'],
+  ['RUN --mount=type=bind,from=$IMAGE true'],
+  ['COPY --from=evil\\.example/x /a /b'],
+])("a --from the gate cannot read in its stage's scope is refused: %s", (line) => {
+  const [from] = parse(`FROM alpine:3.20\n${line}\n`).filter((f) => f.via !== undefined)
+  expect(from!.base).toMatchObject({
+    kind: 'invalid',
+    problem: expect.stringMatching(/holds a variable, a quote or an escape/),
+  })
 })
 
 test('malformed FROM lines are kept as invalid with a reason, and the rest still parse', () => {

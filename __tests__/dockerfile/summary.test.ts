@@ -53,6 +53,15 @@ const result: GateResult = {
         },
         { line: 7, index: 1, from: 'scratch', base: 'scratch' },
         { line: 9, index: 2, from: hostile, base: 'invalid', verdict: 'error', detail: hostile },
+        {
+          line: 11,
+          via: 'COPY --from',
+          index: 2,
+          from: hostile,
+          base: 'image',
+          reference: 'docker.io/library/alpine:3.20',
+          verdict: 'pass',
+        },
       ],
     },
   ],
@@ -63,7 +72,9 @@ test('the summary groups FROM lines by Dockerfile with line numbers, escaping wh
   expect(summary).toMatch(/Supply Chain Gate: policy not met \(1 image, 1 file checked\)/)
   const section = summary.slice(summary.indexOf('### Dockerfiles'), summary.indexOf('### ✅'))
   const rows = section.split('\n').filter((l) => /^\| (✅|❌|⚠️|➖) \| \d+ \|/.test(l))
-  expect(rows.map((r) => r.split(' | ')[1])).toEqual(['3', '7', '9'])
+  expect(rows.map((r) => r.split(' | ')[1])).toEqual(['3', '7', '9', '11'])
+  // An image a flag pulls names the flag in the FROM column.
+  expect(rows[3]!.split(' | ')[3]).toMatch(/^COPY --from=&#60;img/)
   // Each row keeps its cells: no `|` from the Dockerfile splits one.
   for (const row of rows) expect(row.split(' | ')).toHaveLength(7)
   expect(summary).not.toContain('<img')

@@ -22,11 +22,26 @@ export function readAsBuildkit(
   source: string,
   dockerfile: Dockerfile,
   escape: string,
-): { problem: string } | { fromArgs: string[][] } {
+): { problem: string } | { fromArgs: string[][]; flagPulls: FlagPull[] } {
   const read = buildkitReading(source, dockerfile, escape)
-  return typeof read === 'string'
-    ? { problem: read }
-    : { fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])) }
+  if (typeof read === 'string') return { problem: read }
+  let stage = -1
+  const flagPulls = read.flatMap((instruction) => {
+    if (instruction.keyword === 'from') stage++
+    return (instruction.pulls ?? []).map((pull) => ({ ...pull, line: instruction.line, stage }))
+  })
+  return { fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])), flagPulls }
+}
+
+/** A `COPY --from=` or `RUN --mount=…,from=` value: a stage, or an image BuildKit pulls. */
+export interface FlagPull {
+  /** `COPY --from` or `RUN --mount from`. */
+  via: string
+  /** As written (quotes removed). */
+  value: string
+  line: number
+  /** 0-based index of the stage it is in. */
+  stage: number
 }
 
 function buildkitReading(
@@ -110,6 +125,8 @@ interface BuildkitInstruction {
   heredocs: string[]
   /** A FROM's flags (`--platform=…`) and arguments, escapes applied: what it names. */
   from?: { flags: number; args: string[]; raw: string[] }
+  /** What its flags name to pull from (COPY --from, RUN --mount from=). */
+  pulls?: Omit<FlagPull, 'line' | 'stage'>[]
 }
 
 const shown = (i: Pick<BuildkitInstruction, 'line' | 'keyword'> | undefined): string =>
@@ -213,6 +230,7 @@ function buildkitInstructions(
       text,
       heredocs: heredocs.map((h) => h.name),
       ...(keyword === 'from' && { from: fromWords(words.slice(1), escaped) }),
+      ...((keyword === 'copy' || keyword === 'run') && { pulls: pullsOfFlags(keyword, words) }),
     })
     for (const { name, chomp } of heredocs) {
       for (;;) {
@@ -350,6 +368,30 @@ const OTHER_GENERATIONS: Generation[] = [
 
 // BuildKit reads here-documents in these instructions only.
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD'])
+
+// instructions/parse.go: `COPY --from=<stage or image>`, and `from=` in each `RUN --mount=` (a
+// CSV of key=value, commands_runmount.go). Flags lead the instruction (extractBuilderFlags); a
+// value may follow as the next word. Quotes around a value are dropped.
+function pullsOfFlags(keyword: string, words: string[]): Omit<FlagPull, 'line' | 'stage'>[] {
+  const unquote = (value: string): string => value.trim().replace(/^(["'])(.*)\1$/s, '$2')
+  const found: Omit<FlagPull, 'line' | 'stage'>[] = []
+  for (let k = 1; k < words.length && words[k]!.startsWith('--'); k++) {
+    const [name = '', ...rest] = words[k]!.slice(2).split('=')
+    const value = unquote(rest.length > 0 ? rest.join('=') : (words[k + 1] ?? ''))
+    if (keyword === 'copy' && name.toLowerCase() === 'from') {
+      found.push({ via: 'COPY --from', value })
+    }
+    if (keyword === 'run' && name.toLowerCase() === 'mount') {
+      for (const field of value.split(',')) {
+        const [key = '', ...v] = unquote(field).split('=')
+        if (key.trim().toLowerCase() === 'from') {
+          found.push({ via: 'RUN --mount from', value: unquote(v.join('=')) })
+        }
+      }
+    }
+  }
+  return found
+}
 
 // A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
 // rest its arguments, as written (`raw`) and with the escape (`escaped` matches it and the

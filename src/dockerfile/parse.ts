@@ -9,7 +9,7 @@
 // defined, and a base named like an earlier stage (case-insensitively) is that stage.
 import { DockerfileParser } from 'dockerfile-ast'
 import { describe } from '../errors.js'
-import { readAsBuildkit } from './buildkit-agreement.js'
+import { readAsBuildkit, type FlagPull } from './buildkit-agreement.js'
 import { foreignFrontend } from './frontend.js'
 import { parseReference } from '../registry/index.js'
 import type { ImageRef } from '../types.js'
@@ -26,10 +26,12 @@ export type FromBase =
   /** Not usable: the reason says why (a malformed line, an unknown flag, a bad reference). */
   | { kind: 'invalid'; text: string; problem: string }
 
-/** One FROM instruction. */
+/** One FROM instruction, or a flag that pulls an image (`COPY --from=`, `RUN --mount=…,from=`). */
 export interface FromLine {
-  /** 1-based line of the FROM keyword. */
+  /** 1-based line of the instruction. */
   line: number
+  /** The flag that names it (`COPY --from`); absent for a FROM line. */
+  via?: string
   /** 0-based stage index. */
   index: number
   /** The stage name (`AS name`), as written. */
@@ -131,7 +133,46 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
     }
   })
   if (froms.length === 0) throw new ExpandError('it has no FROM instruction')
-  return froms
+  const names = new Map(
+    froms.flatMap((f) => (f.stage === undefined ? [] : [[f.stage.toLowerCase(), f.index]])),
+  )
+  // A flag naming a stage (or scratch) pulls nothing: only images and unusable values are listed.
+  const pulled = buildkit.flagPulls
+    .map((pull) => flagBase(pull, froms, names, escape))
+    .filter((f) => f.base.kind === 'image' || f.base.kind === 'invalid')
+  return [...froms, ...pulled]
+}
+
+// Security: BuildKit pulls a `--from` that names no stage (by name or index) like a FROM image.
+// Its value is expanded in the stage's own scope, which the gate does not follow, so one holding
+// a variable, a quote or an escape is refused rather than guessed.
+function flagBase(
+  pull: FlagPull,
+  froms: readonly FromLine[],
+  stages: ReadonlyMap<string, number>,
+  escape: string,
+): FromLine {
+  const stage = froms[pull.stage]?.stage
+  const head = {
+    line: pull.line,
+    via: pull.via,
+    index: Math.max(pull.stage, 0),
+    ...(stage !== undefined && { stage }),
+    written: pull.value,
+  }
+  const invalid = (problem: string): FromLine => ({
+    ...head,
+    base: { kind: 'invalid', text: pull.value, problem },
+  })
+  if (pull.stage < 0) return invalid(`${pull.via} comes before the first FROM`)
+  if (pull.value === '') return invalid(`${pull.via} names nothing`)
+  if (/[$"'`\\]/.test(pull.value) || pull.value.includes(escape)) {
+    return invalid(
+      `${pull.via} holds a variable, a quote or an escape: the gate cannot tell what it names`,
+    )
+  }
+  if (/^\d+$/.test(pull.value)) return { ...head, base: { kind: 'stage', stage: pull.value } }
+  return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) }
 }
 
 function resolveBase(

@@ -54,6 +54,7 @@ function sourceOf(dockerfile: string, from: FromLine): DockerfileSource {
   return {
     dockerfile,
     line: from.line,
+    ...(from.via !== undefined && { via: from.via }),
     ...(from.stage !== undefined && { stage: from.stage }),
     index: from.index,
     ...(from.platform !== undefined && { platform: from.platform.value }),
@@ -65,13 +66,13 @@ export function invalidResult(item: InvalidFrom): ImageResult {
   const { source, from, problem } = item
   const text = from.base.kind === 'invalid' ? from.base.text : from.written
   return {
-    reference: `FROM ${text || from.written}`,
+    reference: `${from.via === undefined ? 'FROM ' : `${from.via}=`}${text || from.written}`,
     verdict: 'error',
     evidence: [],
     findings: [],
     error: {
       code: 'INPUT_INVALID',
-      message: `${source.dockerfile} line ${source.line}: FROM ${from.written}: ${problem}`,
+      message: `${source.dockerfile} line ${source.line}: ${from.via === undefined ? 'FROM ' : `${from.via}=`}${from.written}: ${problem}`,
     },
     sources: [source],
   }
@@ -82,6 +83,7 @@ export function pinnedLine(from: FromLine, digest: string): string {
   const text = from.base.kind === 'image' ? from.base.text : from.written
   const platform = from.platform === undefined ? '' : `--platform=${from.platform.written} `
   const stage = from.stage === undefined ? '' : ` AS ${from.stage}`
+  if (from.via !== undefined) return `${from.via}=${text}@${digest}`
   return `FROM ${platform}${text}@${digest}${stage}`
 }
 
@@ -121,6 +123,7 @@ export function dockerfileResults(
     stages: dockerfile.froms.map((from): StageResult => {
       const head = {
         line: from.line,
+        ...(from.via !== undefined && { via: from.via }),
         index: from.index,
         ...(from.stage !== undefined && { stage: from.stage }),
         from: from.written,

@@ -58,7 +58,8 @@ function stageRow(s: StageResult): string {
         : s.suggestion === undefined
           ? 'tag only'
           : `tag only: ${md(s.suggestion)}`
-  return `| ${icon} | ${s.line} | ${stage} | ${md(s.from)}${platform} | ${base} | ${digest} | ${pin} |`
+  const from = s.via === undefined ? md(s.from) : `${md(s.via)}=${md(s.from)}`
+  return `| ${icon} | ${s.line} | ${stage} | ${from}${platform} | ${base} | ${digest} | ${pin} |`
 }
 
 // A Dockerfile fails when one of its bases does; undefined when it names no image at all.
