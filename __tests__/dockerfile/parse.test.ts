@@ -243,6 +243,42 @@ test.each([
   })
 })
 
+// Older frontends (a file can pick one with # syntax=docker/dockerfile:1.x) set meta ARGs
+// otherwise: an ARG without a value is "", a default they cannot expand is "", `$12` is `$1`2.
+test.each([
+  [
+    'an ARG redeclared without a value',
+    'ARG BASE=alpine:3.20\nARG BASE\nFROM ${BASE:-evil.example/x:1}\n',
+  ],
+  ['an ARG without a value, read by ${T+…}', 'ARG T\nFROM ${T+evil.example/x:1}${T-alpine:3.20}\n'],
+  [
+    'a bare ARG TARGETARCH',
+    'ARG TARGETARCH\nARG E=${TARGETARCH:-evil.example/x}\nFROM ${E%amd64}alpine:3.20\n',
+  ],
+  [
+    'a default only newer lexers expand',
+    'ARG A=${NOPE-alpine:3.20}\nFROM ${A:-evil.example/x:1}\n',
+  ],
+  [
+    '$12, read as $1 then 2 by early lexers',
+    'ARG 12=alpine:3.20\nARG 1=evil.example/x:\nFROM $12\n',
+  ],
+])('frontend versions that expand a FROM differently make it unusable: %s', (_name, text) => {
+  const froms = parse(text)
+  expect(froms.at(-1)!.base).toMatchObject({
+    kind: 'invalid',
+    problem: expect.stringMatching(
+      /^Dockerfile frontend versions expand it differently: .+ for current ones, .*evil\.example.* for old(er|est) ones$/,
+    ),
+  })
+})
+
+test('an ARG without a value that FROM does not depend on stays usable', () => {
+  const text =
+    'ARG TARGETPLATFORM\nARG VERSION=3.20\nFROM --platform=$TARGETPLATFORM alpine:${VERSION}\n'
+  expect(summary(parse(text))).toEqual([[3, undefined, 'image alpine:3.20']])
+})
+
 test('malformed FROM lines are kept as invalid with a reason, and the rest still parse', () => {
   const froms = parse(`FROM
 FROM alpine AS

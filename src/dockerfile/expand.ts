@@ -18,17 +18,23 @@ const MAX_CHARS = LIMITS.fromExpansionChars
 const NAME = /\p{Nd}+|[@*#?\-$!]|[\p{L}\p{Nd}_]+/uy
 const OPERATOR = /:[-+?]|[-+?]|##|#|%%|%|\/\/|\//y
 
+// Older lexers: one digit names a positional variable (`$12` is `$1` then 2), and only `:-` and
+// `:+` follow a name in braces.
+const OLDER_NAME = /\p{Nd}|[@*#?\-$!]|[\p{L}\p{Nd}_]+/uy
+const OLDER_OPERATORS = new Set([':-', ':+'])
+
 /**
  * Expands one word against `vars` (a variable declared without a value is absent). Unset
  * variables expand to nothing, as in BuildKit; their names are returned so a report can say why
- * a reference came out empty.
+ * a reference came out empty. `older`: as frontends before 2023 did.
  */
 export function expandWord(
   word: string,
   vars: ReadonlyMap<string, string>,
   escape = '\\',
+  older = false,
 ): Expanded {
-  const lexer = new Lexer(word, vars, escape)
+  const lexer = new Lexer(word, vars, escape, older)
   const value = lexer.word(undefined, 0)
   return { value, unset: [...lexer.unset] }
 }
@@ -41,6 +47,7 @@ class Lexer {
     private readonly text: string,
     private readonly vars: ReadonlyMap<string, string>,
     private readonly escape: string,
+    private readonly older: boolean,
   ) {}
 
   /**
@@ -138,7 +145,9 @@ class Lexer {
       return this.lookup(name) ?? ''
     }
     if (this.i >= this.text.length) throw new ExpandError('a `${` has no closing `}`')
-    if (op === undefined) throw new ExpandError(`\`\${${name}\` is followed by an unknown operator`)
+    if (op === undefined || (this.older && !OLDER_OPERATORS.has(op))) {
+      throw new ExpandError(`\`\${${name}\` is followed by an unknown operator`)
+    }
     this.i += op.length
     if (op === '/' || op === '//') return this.replaced(name, op === '//', depth)
     const value = this.vars.get(name)
@@ -181,8 +190,9 @@ class Lexer {
   }
 
   private name(): string {
-    NAME.lastIndex = this.i
-    const m = NAME.exec(this.text)
+    const pattern = this.older ? OLDER_NAME : NAME
+    pattern.lastIndex = this.i
+    const m = pattern.exec(this.text)
     if (m === null) return ''
     this.i += m[0].length
     return m[0]

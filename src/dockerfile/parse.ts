@@ -79,7 +79,11 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
   if ('problem' in buildkit) {
     throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`)
   }
-  const vars = metaArgs(dockerfile, options, escape)
+  const vars = metaArgs(dockerfile, options, escape, 'current')
+  const olderVars = (['older', 'oldest'] as const).map((generation) => ({
+    generation,
+    vars: metaArgs(dockerfile, options, escape, generation),
+  }))
   const stages = new Map<string, number>()
   const froms = dockerfile.getFROMs().map((from, index): FromLine => {
     const line = from.getInstructionRange().start.line + 1
@@ -122,6 +126,16 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
       }
     }
     const base = resolveBase(written, vars, escape, stages)
+    // Security: the file picks its frontend version, and older ones set meta ARGs otherwise. One
+    // that cannot use the line (an unknown operator, a bad reference) fails the build instead.
+    for (const { generation, vars: older } of olderVars) {
+      const theirs = resolveBase(written, older, escape, stages, generation === 'oldest')
+      if (theirs.kind !== 'invalid' && baseName(theirs) !== baseName(base)) {
+        return invalid(
+          `Dockerfile frontend versions expand it differently: ${baseName(base)} for current ones, ${baseName(theirs)} for ${generation} ones`,
+        )
+      }
+    }
     if (stage !== undefined) stages.set(stage.toLowerCase(), index)
     return {
       line,
@@ -175,16 +189,23 @@ function flagBase(
   return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) }
 }
 
+/** How a frontend generation sets meta ARGs (metaArgs). */
+type ArgGeneration = 'current' | 'older' | 'oldest'
+
+const baseName = (base: FromBase): string =>
+  base.kind === 'image' ? base.text : base.kind === 'stage' ? `stage ${base.stage}` : base.kind
+
 function resolveBase(
   written: string,
   vars: ReadonlyMap<string, string>,
   escape: string,
   stages: ReadonlyMap<string, number>,
+  olderLexer = false,
 ): FromBase {
   let text: string
   let unset: string[]
   try {
-    ;({ value: text, unset } = expandWord(written, vars, escape))
+    ;({ value: text, unset } = expandWord(written, vars, escape, olderLexer))
   } catch (error) {
     return { kind: 'invalid', text: written, problem: `it cannot be expanded: ${describe(error)}` }
   }
@@ -211,11 +232,15 @@ function resolveBase(
  * The variables a FROM line sees: the automatic platform ARGs, then every ARG declared before
  * the first FROM, in order, each default expanded with those before it and replaced by a
  * `build-args` value when one is given. Later ARGs (inside stages) are out of FROM's scope.
+ * Older frontends (before late 2024, moby/buildkit #4856, #5349) set an ARG without a value to "",
+ * and one whose default they cannot expand to "" rather than failing; the oldest also had an
+ * older lexer (expand.ts).
  */
 function metaArgs(
   dockerfile: ReturnType<typeof DockerfileParser.parse>,
   options: ParseOptions,
   escape: string,
+  generation: ArgGeneration,
 ): Map<string, string> {
   const vars = platformArgs(options.platform)
   for (const [name, value] of options.buildArgs) if (vars.has(name)) vars.set(name, value)
@@ -226,6 +251,14 @@ function metaArgs(
       const raw = property.getUnescapedValue()
       if (given !== undefined) {
         vars.set(name, given)
+      } else if (generation !== 'current') {
+        let value = ''
+        try {
+          value = raw === null ? '' : expandWord(raw, vars, escape, generation === 'oldest').value
+        } catch {
+          // Older frontends set a default they could not expand to "".
+        }
+        vars.set(name, value)
       } else if (raw !== null) {
         try {
           vars.set(name, expandWord(raw, vars, escape).value)
