@@ -192,27 +192,50 @@ class Lexer {
 ;// CONCATENATED MODULE: ./src/dockerfile/directives.ts
 // Parser directives as BuildKit reads them (frontend/dockerfile/parser/directives.go): from the
 // top, each line (its leading space trimmed) a comment `name=value` with a name the frontend
-// knows, until the first line that is not one. Pure.
+// knows, until the first line that is not one. Versions differ in the names they know (`check`
+// came later) and in the space they allow after `#` (the newest trims any Unicode space). Pure.
 
-/** The directive names current frontends know; older ones know only `syntax` and `escape`. */
-const DIRECTIVES = new Set(['syntax', 'escape', 'check']);
-const OLDER_DIRECTIVES = new Set(['syntax', 'escape']);
-/**
- * The directives of `lines` written after `comment` (`#`; BuildKit also finds `syntax` after
- * `//`), lower-case names to values, the first of each name kept (a second fails the build).
- */
-function readDirectives(lines, known, comment = '#') {
-    // Go's `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`, where \s is [\t\n\f\r ].
-    const directive = new RegExp(`^${comment}[\\t\\n\\f\\r ]*([a-zA-Z][a-zA-Z0-9]*)[\\t\\n\\f\\r ]*=[\\t\\n\\f\\r ]*(.+?)[\\t\\n\\f\\r ]*$`);
+const NAMES = new Set(['syntax', 'escape', 'check']);
+const NAMES_BEFORE_CHECK = new Set(['syntax', 'escape']);
+/** The newest reading first. */
+const DIRECTIVE_READINGS = [
+    { known: NAMES, anySpaceAfterMark: true },
+    { known: NAMES, anySpaceAfterMark: false },
+    { known: NAMES_BEFORE_CHECK, anySpaceAfterMark: true },
+    { known: NAMES_BEFORE_CHECK, anySpaceAfterMark: false },
+];
+// Go's `\s` is [\t\n\f\r ]; `.` (flag s) is any character of the line.
+const S = '[\\t\\n\\f\\r ]*';
+const DIRECTIVE = new RegExp(`^#${S}([a-zA-Z][a-zA-Z0-9]*)${S}=${S}(.+?)${S}$`, 's');
+const AFTER_MARK = new RegExp(`^([a-zA-Z][a-zA-Z0-9]*)${S}=${S}(.+?)${S}$`, 's');
+/** The directives of `lines` as `reading` takes them: lower-case names to values, first kept. */
+function readDirectives(lines, reading) {
     const found = new Map();
-    for (const line of lines) {
-        const match = directive.exec(trimLeading(line));
+    for (const raw of lines) {
+        const line = trimLeading(raw);
+        const match = !reading.anySpaceAfterMark
+            ? DIRECTIVE.exec(line)
+            : line.startsWith('#')
+                ? AFTER_MARK.exec(trimLeading(line.slice(1)))
+                : null;
         const name = match?.[1]?.toLowerCase();
-        if (name === undefined || !known.has(name) || found.has(name))
+        // A second directive of one name fails the build; the first is what any reading kept.
+        if (name === undefined || !reading.known.has(name) || found.has(name))
             break;
         found.set(name, match[2]);
     }
     return found;
+}
+// Older frontends looked for `syntax` on every line (`#` or `//`, the last one winning, nothing
+// stopping them), so a value on any line of the file is one some frontend could run.
+const SPACES = `[\\t\\n\\r ${OTHER_SPACES}]*`;
+const SYNTAX = new RegExp(`^(?:#|//)${SPACES}syntax${SPACES}=${SPACES}(.*?)${SPACES}$`, 'is');
+/** Every `syntax` value some frontend version could take from `lines`. */
+function syntaxValues(lines) {
+    return lines.flatMap((line) => {
+        const value = SYNTAX.exec(trimLeading(line))?.[1];
+        return value === undefined ? [] : [value];
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/buildkit-agreement.ts
@@ -220,15 +243,33 @@ function readDirectives(lines, known, comment = '#') {
 
 
 
-/** Why BuildKit could read `source` otherwise than `dockerfile` (escape `escape`); undefined if not. */
-function unlikeBuildkit(source, dockerfile, escape) {
+/**
+ * Each FROM line's arguments as BuildKit reads them, raw (escapes and variables as written, for
+ * expanding as BuildKit does); or why BuildKit could read `source` otherwise than `dockerfile`
+ * (escape `escape`), in any frontend version.
+ */
+function readAsBuildkit(source, dockerfile, escape) {
+    const read = buildkitReading(source, dockerfile, escape);
+    if (typeof read === 'string')
+        return { problem: read };
+    let stage = -1;
+    const flagPulls = read.flatMap((instruction) => {
+        if (instruction.keyword === 'from')
+            stage++;
+        return (instruction.pulls ?? []).map((pull) => ({ ...pull, line: instruction.line, stage }));
+    });
+    return { fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])), flagPulls };
+}
+function buildkitReading(source, dockerfile, escape) {
     const lines = source.split('\n').map((line) => line.replace(/\r$/, ''));
-    const buildkit = buildkitEscape(lines, DIRECTIVES);
-    // Frontends older than the `check` directive end their directives at a `# check=` line.
-    const older = buildkitEscape(lines, OLDER_DIRECTIVES);
-    if (older !== buildkit) {
-        return `its parser directives set the escape character to ${JSON.stringify(older)} for Dockerfile frontends before the check directive and ${JSON.stringify(buildkit)} for later ones`;
+    // Versions read directives differently (`# check=` stops older ones; a Unicode space after #).
+    const escapes = [
+        ...new Set(DIRECTIVE_READINGS.map((r) => readDirectives(lines, r).get('escape') ?? '\\')),
+    ];
+    if (escapes.length > 1) {
+        return `Dockerfile frontend versions read its parser directives differently: the escape character is ${escapes.map((e) => JSON.stringify(e)).join(' or ')}`;
     }
+    const buildkit = escapes[0];
     if (buildkit !== escape) {
         return `its parser directives set the escape character to ${JSON.stringify(buildkit)} for BuildKit and ${JSON.stringify(escape)} for the gate's parser`;
     }
@@ -246,7 +287,8 @@ function unlikeBuildkit(source, dockerfile, escape) {
             return current;
         return (metaArgSplit(current) ??
             parserDifference(current, dockerfile.getInstructions()) ??
-            generationDifference(lines, escape, current));
+            generationDifference(lines, escape, current) ??
+            current);
     }
     catch (error) {
         if (error instanceof Unreadable)
@@ -367,6 +409,7 @@ function buildkitInstructions(lines, escape, generation) {
             text,
             heredocs: heredocs.map((h) => h.name),
             ...(keyword === 'from' && { from: fromWords(words.slice(1), escaped) }),
+            ...((keyword === 'copy' || keyword === 'run') && { pulls: pullsOfFlags(keyword, words) }),
         });
         for (const { name, chomp } of heredocs) {
             for (;;) {
@@ -412,6 +455,8 @@ function refuseBraces(text, line) {
 // a name of letters and digits, optionally quoted.
 const LETTER_NAME = /^(\d*)<<(-?)(['"]?)([a-zA-Z][a-zA-Z0-9]*)(['"]?)$/;
 function letterNames(text, line) {
+    if (!text.includes('<<'))
+        return [];
     refuseBraces(text, line);
     const words = lexWords(text, { rawQuotes: true, rawEscapes: false, keepVariables: false });
     const found = [];
@@ -482,32 +527,47 @@ const OTHER_GENERATIONS = [
 ];
 // BuildKit reads here-documents in these instructions only.
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
-function buildkitEscape(lines, known) {
-    return readDirectives(lines, known).get('escape') ?? '\\';
+// instructions/parse.go: `COPY --from=<stage or image>`, and `from=` in each `RUN --mount=` (a
+// CSV of key=value, commands_runmount.go). Flags lead the instruction (extractBuilderFlags); a
+// value may follow as the next word. Quotes around a value are dropped.
+function pullsOfFlags(keyword, words) {
+    const unquote = (value) => value.trim().replace(/^(["'])(.*)\1$/s, '$2');
+    const found = [];
+    for (let k = 1; k < words.length && words[k].startsWith('--'); k++) {
+        const [name = '', ...rest] = words[k].slice(2).split('=');
+        const value = unquote(rest.length > 0 ? rest.join('=') : (words[k + 1] ?? ''));
+        if (keyword === 'copy' && name.toLowerCase() === 'from') {
+            found.push({ via: 'COPY --from', value });
+        }
+        if (keyword === 'run' && name.toLowerCase() === 'mount') {
+            for (const field of value.split(',')) {
+                const [key = '', ...v] = unquote(field).split('=');
+                if (key.trim().toLowerCase() === 'from') {
+                    found.push({ via: 'RUN --mount from', value: unquote(v.join('=')) });
+                }
+            }
+        }
+    }
+    return found;
 }
 // A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
-// rest its arguments, each with the escape (`escaped` matches it and the character after) applied,
-// as the shell lexer does when the image is expanded.
+// rest its arguments, as written (`raw`) and with the escape (`escaped` matches it and the
+// character after) applied, as the shell lexer does when the image is expanded.
 function fromWords(words, escaped) {
     const flags = words.findIndex((word) => !word.startsWith('--'));
     const first = flags < 0 ? words.length : flags;
-    return {
-        flags: first,
-        args: words
-            .slice(first)
-            .filter((w) => w !== '')
-            .map((word) => word.replace(escaped, '$1')),
-    };
+    const raw = words.slice(first).filter((w) => w !== '');
+    return { flags: first, args: raw.map((word) => word.replace(escaped, '$1')), raw };
 }
 
 // EXTERNAL MODULE: ./src/registry/index.ts + 1 modules
 var registry = __webpack_require__(7829);
 ;// CONCATENATED MODULE: ./src/dockerfile/frontend.ts
-// The frontend a Dockerfile names: `# syntax=<image>` (or `//syntax=`, as BuildKit's DetectSyntax
-// finds it; a `BUILDKIT_SYNTAX` build argument wins over them). BuildKit pulls that image and runs
-// it to read the file, so it decides what every FROM line pulls. The gate reads Dockerfiles as
-// Docker's own frontend does, in every version (buildkit-agreement.ts), and refuses a file that
-// names any other: its FROM lines could mean anything. Pure.
+// The frontend a Dockerfile names: `# syntax=<image>` (or `// syntax=`; older frontends read it on
+// any line: directives.ts), or a `BUILDKIT_SYNTAX` build argument, which wins. BuildKit pulls that
+// image and runs it to read the file, so it decides what every FROM line pulls. The gate reads
+// Dockerfiles as Docker's own frontend does, in every version (buildkit-agreement.ts), and
+// refuses a file that names any other: its FROM lines could mean anything. Pure.
 
 
 // Docker's Dockerfile frontend, released and built from BuildKit's main branch.
@@ -518,7 +578,9 @@ const DOCKER_FRONTENDS = new Set([
 /** Why the gate cannot read a Dockerfile as its frontend would; undefined for Docker's (or none). */
 function foreignFrontend(source, buildArgs) {
     const given = buildArgs.get('BUILDKIT_SYNTAX');
-    const named = given === undefined ? syntaxDirectives(source) : [given];
+    const named = given === undefined
+        ? syntaxValues(source.split('\n').map((line) => line.replace(/\r$/, '')))
+        : [given];
     for (const value of named) {
         // BuildKit runs the first word; the rest is the frontend's command line.
         const image = value.trim().split(' ')[0] ?? '';
@@ -535,16 +597,6 @@ function foreignFrontend(source, buildArgs) {
         }
     }
     return undefined;
-}
-// Every value BuildKit could take for `syntax`: after `#` or `//`, past a leading `#!` line. (It
-// also reads a JSON document's "syntax" field; a JSON document has no FROM line and is refused.)
-function syntaxDirectives(source) {
-    const lines = source.split('\n').map((line) => line.replace(/\r$/, ''));
-    const body = lines[0]?.startsWith('#!') ? lines.slice(1) : lines;
-    return ['#', '//'].flatMap((comment) => {
-        const value = readDirectives(body, DIRECTIVES, comment).get('syntax');
-        return value === undefined ? [] : [value];
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/expand-error.ts
@@ -712,16 +764,21 @@ function replacePattern(value, pattern, replacement, all) {
 
 const MAX_DEPTH = limits/* LIMITS */.b.fromExpansionDepth;
 const MAX_CHARS = limits/* LIMITS */.b.fromExpansionChars;
-// Sticky: each matches at the lexer's position only.
-const NAME = /[A-Za-z_][A-Za-z0-9_]*|[0-9]+/y;
+// Sticky: each matches at the lexer's position only. A name as lex.go processName reads it: a run
+// of digits, one special parameter (`$@`, `$#`, …), or Unicode letters, digits and underscores.
+const NAME = /\p{Nd}+|[@*#?\-$!]|[\p{L}\p{Nd}_]+/uy;
 const OPERATOR = /:[-+?]|[-+?]|##|#|%%|%|\/\/|\//y;
+// Older lexers: one digit names a positional variable (`$12` is `$1` then 2), and only `:-` and
+// `:+` follow a name in braces.
+const OLDER_NAME = /\p{Nd}|[@*#?\-$!]|[\p{L}\p{Nd}_]+/uy;
+const OLDER_OPERATORS = new Set([':-', ':+']);
 /**
  * Expands one word against `vars` (a variable declared without a value is absent). Unset
  * variables expand to nothing, as in BuildKit; their names are returned so a report can say why
- * a reference came out empty.
+ * a reference came out empty. `older`: as frontends before 2023 did.
  */
-function expandWord(word, vars, escape = '\\') {
-    const lexer = new expand_Lexer(word, vars, escape);
+function expandWord(word, vars, escape = '\\', older = false) {
+    const lexer = new expand_Lexer(word, vars, escape, older);
     const value = lexer.word(undefined, 0);
     return { value, unset: [...lexer.unset] };
 }
@@ -729,12 +786,14 @@ class expand_Lexer {
     text;
     vars;
     escape;
+    older;
     i = 0;
     unset = new Set();
-    constructor(text, vars, escape) {
+    constructor(text, vars, escape, older) {
         this.text = text;
         this.vars = vars;
         this.escape = escape;
+        this.older = older;
     }
     /**
      * Reads up to `stop` (a `}` closing an operator's word, or the `/` ending a replacement's
@@ -839,8 +898,9 @@ class expand_Lexer {
         }
         if (this.i >= this.text.length)
             throw new ExpandError('a `${` has no closing `}`');
-        if (op === undefined)
+        if (op === undefined || (this.older && !OLDER_OPERATORS.has(op))) {
             throw new ExpandError(`\`\${${name}\` is followed by an unknown operator`);
+        }
         this.i += op.length;
         if (op === '/' || op === '//')
             return this.replaced(name, op === '//', depth);
@@ -884,8 +944,9 @@ class expand_Lexer {
         return replacePattern(this.lookup(name) ?? '', pattern, replacement, all);
     }
     name() {
-        NAME.lastIndex = this.i;
-        const m = NAME.exec(this.text);
+        const pattern = this.older ? OLDER_NAME : NAME;
+        pattern.lastIndex = this.i;
+        const m = pattern.exec(this.text);
         if (m === null)
             return '';
         this.i += m[0].length;
@@ -940,15 +1001,21 @@ function parseDockerfile(text, options) {
     const escape = dockerfile.getEscapeCharacter();
     // Security: where dockerfile-ast could read lines differently from BuildKit, a FROM BuildKit
     // pulls could hide inside what the parser took for a continued line or a here-document.
-    const disagreement = unlikeBuildkit(source, dockerfile, escape);
-    if (disagreement !== undefined) {
-        throw new ExpandError(`BuildKit could read it differently: ${disagreement}`);
+    const buildkit = readAsBuildkit(source, dockerfile, escape);
+    if ('problem' in buildkit) {
+        throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`);
     }
-    const vars = metaArgs(dockerfile, options, escape);
+    const vars = metaArgs(dockerfile, options, escape, 'current');
+    const olderVars = ['older', 'oldest'].map((generation) => ({
+        generation,
+        vars: metaArgs(dockerfile, options, escape, generation),
+    }));
     const stages = new Map();
     const froms = dockerfile.getFROMs().map((from, index) => {
         const line = from.getInstructionRange().start.line + 1;
-        const args = from.getArguments().map((a) => a.getValue());
+        // Security: the words as written, as BuildKit expands them. dockerfile-ast's values have their
+        // escapes applied already, and expanding them again turned `${V#\?}` into a wildcard.
+        const args = buildkit.fromArgs[index];
         const written = args[0] ?? '';
         const stage = args.length === 3 ? args[2] : undefined;
         const invalid = (problem, expanded = written) => ({
@@ -986,6 +1053,14 @@ function parseDockerfile(text, options) {
             }
         }
         const base = resolveBase(written, vars, escape, stages);
+        // Security: the file picks its frontend version, and older ones set meta ARGs otherwise. One
+        // that cannot use the line (an unknown operator, a bad reference) fails the build instead.
+        for (const { generation, vars: older } of olderVars) {
+            const theirs = resolveBase(written, older, escape, stages, generation === 'oldest');
+            if (theirs.kind !== 'invalid' && baseName(theirs) !== baseName(base)) {
+                return invalid(`Dockerfile frontend versions expand it differently: ${baseName(base)} for current ones, ${baseName(theirs)} for ${generation} ones`);
+            }
+        }
         if (stage !== undefined)
             stages.set(stage.toLowerCase(), index);
         return {
@@ -999,14 +1074,47 @@ function parseDockerfile(text, options) {
     });
     if (froms.length === 0)
         throw new ExpandError('it has no FROM instruction');
-    return froms;
+    const names = new Map(froms.flatMap((f) => (f.stage === undefined ? [] : [[f.stage.toLowerCase(), f.index]])));
+    // A flag naming a stage (or scratch) pulls nothing: only images and unusable values are listed.
+    const pulled = buildkit.flagPulls
+        .map((pull) => flagBase(pull, froms, names, escape))
+        .filter((f) => f.base.kind === 'image' || f.base.kind === 'invalid');
+    return [...froms, ...pulled];
 }
-function resolveBase(written, vars, escape, stages) {
+// Security: BuildKit pulls a `--from` that names no stage (by name or index) like a FROM image.
+// Its value is expanded in the stage's own scope, which the gate does not follow, so one holding
+// a variable, a quote or an escape is refused rather than guessed.
+function flagBase(pull, froms, stages, escape) {
+    const stage = froms[pull.stage]?.stage;
+    const head = {
+        line: pull.line,
+        via: pull.via,
+        index: Math.max(pull.stage, 0),
+        ...(stage !== undefined && { stage }),
+        written: pull.value,
+    };
+    const invalid = (problem) => ({
+        ...head,
+        base: { kind: 'invalid', text: pull.value, problem },
+    });
+    if (pull.stage < 0)
+        return invalid(`${pull.via} comes before the first FROM`);
+    if (pull.value === '')
+        return invalid(`${pull.via} names nothing`);
+    if (/[$"'`\\]/.test(pull.value) || pull.value.includes(escape)) {
+        return invalid(`${pull.via} holds a variable, a quote or an escape: the gate cannot tell what it names`);
+    }
+    if (/^\d+$/.test(pull.value))
+        return { ...head, base: { kind: 'stage', stage: pull.value } };
+    return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) };
+}
+const baseName = (base) => base.kind === 'image' ? base.text : base.kind === 'stage' ? `stage ${base.stage}` : base.kind;
+function resolveBase(written, vars, escape, stages, olderLexer = false) {
     let text;
     let unset;
     try {
         ;
-        ({ value: text, unset } = expandWord(written, vars, escape));
+        ({ value: text, unset } = expandWord(written, vars, escape, olderLexer));
     }
     catch (error) {
         return { kind: 'invalid', text: written, problem: `it cannot be expanded: ${(0,errors/* describe */.q0)(error)}` };
@@ -1035,8 +1143,11 @@ function resolveBase(written, vars, escape, stages) {
  * The variables a FROM line sees: the automatic platform ARGs, then every ARG declared before
  * the first FROM, in order, each default expanded with those before it and replaced by a
  * `build-args` value when one is given. Later ARGs (inside stages) are out of FROM's scope.
+ * Older frontends (before late 2024, moby/buildkit #4856, #5349) set an ARG without a value to "",
+ * and one whose default they cannot expand to "" rather than failing; the oldest also had an
+ * older lexer (expand.ts).
  */
-function metaArgs(dockerfile, options, escape) {
+function metaArgs(dockerfile, options, escape, generation) {
     const vars = platformArgs(options.platform);
     for (const [name, value] of options.buildArgs)
         if (vars.has(name))
@@ -1048,6 +1159,16 @@ function metaArgs(dockerfile, options, escape) {
             const raw = property.getUnescapedValue();
             if (given !== undefined) {
                 vars.set(name, given);
+            }
+            else if (generation !== 'current') {
+                let value = '';
+                try {
+                    value = raw === null ? '' : expandWord(raw, vars, escape, generation === 'oldest').value;
+                }
+                catch {
+                    // Older frontends set a default they could not expand to "".
+                }
+                vars.set(name, value);
             }
             else if (raw !== null) {
                 try {

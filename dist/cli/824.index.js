@@ -28,7 +28,7 @@ var limits = __webpack_require__(351);
 // EXTERNAL MODULE: ./src/platforms.ts
 var src_platforms = __webpack_require__(9799);
 // EXTERNAL MODULE: ./src/verify/identity.ts
-var identity = __webpack_require__(8879);
+var verify_identity = __webpack_require__(8879);
 // EXTERNAL MODULE: ./src/policy/images.ts
 var policy_images = __webpack_require__(1878);
 // EXTERNAL MODULE: ./src/policy/presets.ts
@@ -306,16 +306,20 @@ function compileIdentity(entry, path, keyed) {
         if (given !== undefined)
             github[name] = matcher(given, (0,policy_error/* pointer */.W)(path, name));
     }
-    return {
+    const identity = {
         subjectAlternativeName: base.subjectAlternativeName,
         issuer: base.issuer,
         ...(Object.keys(github).length > 0 && { github }),
     };
+    if ((0,verify_identity/* acceptsAnyRepository */.O_)(identity)) {
+        throw (0,policy_error/* policyError */.n)((0,policy_error/* pointer */.W)(path, 'san'), 'matches the workflows of every GitHub repository; name the repository in it, or pin sourceRepositoryUri');
+    }
+    return identity;
 }
 // As the flat input: a SAN pattern that matches any signer at all is refused.
 function sanMatcher(doc, path) {
     const san = matcher(doc, path);
-    if ((0,identity/* acceptsAnySigner */.iX)(san)) {
+    if ((0,verify_identity/* acceptsAnySigner */.iX)(san)) {
         throw (0,policy_error/* policyError */.n)((0,policy_error/* pointer */.W)(path, 'regexp'), 'matches any signer at all; name the repository or workflow that must have signed');
     }
     return san;
@@ -325,7 +329,7 @@ function matcher(doc, path) {
     if (typeof doc === 'string')
         return { exact: doc };
     try {
-        (0,identity/* compilePattern */.Eb)(doc.regexp, 'regexp');
+        (0,verify_identity/* compilePattern */.Eb)(doc.regexp, 'regexp');
     }
     catch (error) {
         throw (0,policy_error/* policyError */.n)((0,policy_error/* pointer */.W)(path, 'regexp'), 'is not a valid RE2 regular expression', {
