@@ -1,5 +1,6 @@
 // The base images of a Dockerfile: every FROM line, its `--platform`, its stage name, and what it
-// names once the ARGs before the first FROM (and `build-args`) are substituted. Pure.
+// names once the ARGs before the first FROM (and `build-args`) are substituted; and the images
+// `COPY --from` and `RUN --mount …,from=` pull. Pure.
 //
 // dockerfile-ast (the parser behind VS Code's Docker language server) splits the file into
 // instructions: parser directives (`# escape=`), line continuations, comments and empty lines
@@ -66,7 +67,10 @@ export interface ParseOptions {
 // BuildKit's stage name rule (instructions/parse.go), on the lowercased name.
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/
 
-/** Every FROM line of `text`, in order. Throws only for a file with no FROM at all. */
+/**
+ * Every FROM line of `text`, in order, then every image a `--from` pulls (FromLine.via). Throws
+ * for a file no frontend version can be trusted to read as the gate does, or with no FROM at all.
+ */
 export function parseDockerfile(text: string, options: ParseOptions): FromLine[] {
   const source = text.replace(/^\uFEFF/, '')
   const frontend = foreignFrontend(source, options.buildArgs)
