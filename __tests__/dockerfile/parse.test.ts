@@ -213,28 +213,52 @@ COPY --from=0 /x /y
 COPY --from=B /x /y
 COPY --from=scratch /x /y
 ONBUILD COPY --from=evil.example/later:1 /x /y
-FROM alpine:3.20 AS b
+FROM a AS b
 `)
-  // Stages (by name, any case, even a later one; or by index) and scratch pull nothing; ONBUILD
-  // runs in another build.
+  // Stages (by name, any case, even a later one; or COPY's index) and scratch pull nothing;
+  // `--from value` fails the build. ONBUILD runs in every stage built FROM this one.
   expect(froms.map((f) => [f.line, f.via, f.stage, summary([f])[0]![2]])).toEqual([
     [1, undefined, 'a', 'image alpine:3.20'],
-    [11, undefined, 'b', 'image alpine:3.20'],
+    [11, undefined, 'b', 'stage a'],
     [2, 'COPY --from', 'a', 'image evil.example/x:1'],
     [3, 'RUN --mount from', 'a', 'image evil.example/y:1'],
     [4, 'RUN --mount from', 'a', 'image evil.example/z:1'],
-    [5, 'COPY --from', 'a', 'image evil.example/w:1'],
+    [10, 'COPY --from', 'a', 'image evil.example/later:1'],
   ])
   // Unpinned, the suggested line is the flag with the digest it resolved to.
   const digest = `sha256:${'b'.repeat(64)}`
   expect(pinnedLine(froms[2]!, digest)).toBe(`COPY --from=evil.example/x:1@${digest}`)
 })
 
+// extractBuilderFlags drops quotes and applies `\` inside a flag word; a mount is CSV; a mount's
+// `from` is never an index, and COPY's only when Atoi reads it.
+test.each([
+  ['COPY --fr"o"m=evil.example/x:1 /x /x', 'evil.example/x:1'],
+  ['COPY --fro\\m=evil.example/x:1 /x /x', 'evil.example/x:1'],
+  ['COPY --from=evil\\.example/x:1 /x /x', 'evil.example/x:1'],
+  ['COPY --chown="app user" --from=evil.example/x:1 /x /x', 'evil.example/x:1'],
+  ['RUN --mo"un"t=type=bind,from=evil.example/x:1,target=/x true', 'evil.example/x:1'],
+  [
+    'RUN --mount="type=cache,target=/root/my cache" --mount=type=bind,from=evil.example/x:1 true',
+    'evil.example/x:1',
+  ],
+  [
+    'RUN --mount=type=cache,target=/a\\ b --mount=type=bind,from=evil.example/x:1 true',
+    'evil.example/x:1',
+  ],
+  ['RUN --mount=type=bind,"from=evil.example/x:1",target=/x true', 'evil.example/x:1'],
+  ['RUN --mount=type=bind,from=0,target=/x true', '0'],
+  ['COPY --from=99999999999999999999 /x /x', '99999999999999999999'],
+])('a flag BuildKit reads as pulling an image is listed: %s', (line, image) => {
+  const pulled = parse(`FROM alpine:3.20\n${line}\n`).filter((f) => f.via !== undefined)
+  expect(pulled.map((f) => summary([f])[0]![2])).toEqual([`image ${image}`])
+})
+
 test.each([
   ['COPY --from=$IMAGE /a /b'],
   ['COPY --from=${IMAGE:-alpine} /a /b'],
   ['RUN --mount=type=bind,from=$IMAGE true'],
-  ['COPY --from=evil\\.example/x /a /b'],
+  ['COPY --from=evil\\"x /a /b'],
 ])("a --from the gate cannot read in its stage's scope is refused: %s", (line) => {
   const [from] = parse(`FROM alpine:3.20\n${line}\n`).filter((f) => f.via !== undefined)
   expect(from!.base).toMatchObject({
@@ -411,6 +435,11 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       'a FROM inside a here-document (frontends before 1.4 read no here-documents: they pull it)',
       'FROM alpine:3.20\nRUN <<EOF\nFROM evil.example/x:1\nEOF\n',
       /frontends before 1.4 \(no here-documents\) read FROM at line 3 where current ones read nothing/,
+    ],
+    [
+      'a COPY --from inside a here-document (frontends before 1.4 read it; CMD ends it validly)',
+      'FROM alpine:3.20\nRUN <<CMD\nCOPY --from=evil.example/x:1 /a /b\nCMD\n',
+      /frontends before 1.4 \(no here-documents\) read COPY at line 3 where current ones read nothing/,
     ],
     [
       'a FROM inside a here-document opened by ONBUILD RUN',

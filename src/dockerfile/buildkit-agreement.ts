@@ -11,6 +11,7 @@ import type { Dockerfile, Heredoc, Instruction } from 'dockerfile-ast'
 import { escapeRegExp } from '../policy/glob.js'
 import { lexWords, type LexFlags } from './buildkit-words.js'
 import { DIRECTIVE_READINGS, readDirectives } from './directives.js'
+import { flagPullsOf, type FlagPull } from './flag-pulls.js'
 import { OTHER_SPACES, trimLeading } from './space.js'
 
 /**
@@ -22,25 +23,21 @@ export function readAsBuildkit(
   source: string,
   dockerfile: Dockerfile,
   escape: string,
-): { problem: string } | { fromArgs: string[][]; flagPulls: FlagPull[] } {
+): { problem: string } | { fromArgs: string[][]; flagPulls: LocatedPull[] } {
   const read = buildkitReading(source, dockerfile, escape)
   if (typeof read === 'string') return { problem: read }
   let stage = -1
   const flagPulls = read.flatMap((instruction) => {
     if (instruction.keyword === 'from') stage++
-    return (instruction.pulls ?? []).map((pull) => ({ ...pull, line: instruction.line, stage }))
+    return instruction.pulls.map((pull) => ({ ...pull, line: instruction.line, stage }))
   })
   return { fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])), flagPulls }
 }
 
-/** A `COPY --from=` or `RUN --mount=…,from=` value: a stage, or an image BuildKit pulls. */
-export interface FlagPull {
-  /** `COPY --from` or `RUN --mount from`. */
-  via: string
-  /** As written (quotes removed). */
-  value: string
+/** A flag naming a stage or an image (flag-pulls.ts), where it is. */
+export interface LocatedPull extends FlagPull {
   line: number
-  /** 0-based index of the stage it is in. */
+  /** 0-based index of the stage it is in; -1 before the first FROM. */
   stage: number
 }
 
@@ -126,7 +123,7 @@ interface BuildkitInstruction {
   /** A FROM's flags (`--platform=…`) and arguments, escapes applied: what it names. */
   from?: { flags: number; args: string[]; raw: string[] }
   /** What its flags name to pull from (COPY --from, RUN --mount from=). */
-  pulls?: Omit<FlagPull, 'line' | 'stage'>[]
+  pulls: FlagPull[]
 }
 
 const shown = (i: Pick<BuildkitInstruction, 'line' | 'keyword'> | undefined): string =>
@@ -230,7 +227,7 @@ function buildkitInstructions(
       text,
       heredocs: heredocs.map((h) => h.name),
       ...(keyword === 'from' && { from: fromWords(words.slice(1), escaped) }),
-      ...((keyword === 'copy' || keyword === 'run') && { pulls: pullsOfFlags(keyword, words) }),
+      pulls: flagPullsOf(text),
     })
     for (const { name, chomp } of heredocs) {
       for (;;) {
@@ -243,11 +240,17 @@ function buildkitInstructions(
   return found
 }
 
-/** The instructions that decide what a build pulls: every FROM, and the ARGs before the first. */
+/**
+ * The instructions that decide what a build pulls: every FROM, the ARGs before the first, and
+ * each whose flags name something to pull from.
+ */
 function pulls(instructions: BuildkitInstruction[]): BuildkitInstruction[] {
   const first = instructions.findIndex((i) => i.keyword === 'from')
   return instructions.filter(
-    (i, k) => i.keyword === 'from' || (i.keyword === 'arg' && (first < 0 || k < first)),
+    (i, k) =>
+      i.keyword === 'from' ||
+      i.pulls.length > 0 ||
+      (i.keyword === 'arg' && (first < 0 || k < first)),
   )
 }
 
@@ -368,30 +371,6 @@ const OTHER_GENERATIONS: Generation[] = [
 
 // BuildKit reads here-documents in these instructions only.
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD'])
-
-// instructions/parse.go: `COPY --from=<stage or image>`, and `from=` in each `RUN --mount=` (a
-// CSV of key=value, commands_runmount.go). Flags lead the instruction (extractBuilderFlags); a
-// value may follow as the next word. Quotes around a value are dropped.
-function pullsOfFlags(keyword: string, words: string[]): Omit<FlagPull, 'line' | 'stage'>[] {
-  const unquote = (value: string): string => value.trim().replace(/^(["'])(.*)\1$/s, '$2')
-  const found: Omit<FlagPull, 'line' | 'stage'>[] = []
-  for (let k = 1; k < words.length && words[k]!.startsWith('--'); k++) {
-    const [name = '', ...rest] = words[k]!.slice(2).split('=')
-    const value = unquote(rest.length > 0 ? rest.join('=') : (words[k + 1] ?? ''))
-    if (keyword === 'copy' && name.toLowerCase() === 'from') {
-      found.push({ via: 'COPY --from', value })
-    }
-    if (keyword === 'run' && name.toLowerCase() === 'mount') {
-      for (const field of value.split(',')) {
-        const [key = '', ...v] = unquote(field).split('=')
-        if (key.trim().toLowerCase() === 'from') {
-          found.push({ via: 'RUN --mount from', value: unquote(v.join('=')) })
-        }
-      }
-    }
-  }
-  return found
-}
 
 // A FROM's words as BuildKit reads them: leading `--` words are flags (extractBuilderFlags), the
 // rest its arguments, as written (`raw`) and with the escape (`escaped` matches it and the

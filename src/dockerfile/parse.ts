@@ -10,7 +10,7 @@
 // defined, and a base named like an earlier stage (case-insensitively) is that stage.
 import { DockerfileParser } from 'dockerfile-ast'
 import { describe } from '../errors.js'
-import { readAsBuildkit, type FlagPull } from './buildkit-agreement.js'
+import { readAsBuildkit, type LocatedPull } from './buildkit-agreement.js'
 import { foreignFrontend } from './frontend.js'
 import { parseReference } from '../registry/index.js'
 import type { ImageRef } from '../types.js'
@@ -165,7 +165,7 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
 // Its value is expanded in the stage's own scope, which the gate does not follow, so one holding
 // a variable, a quote or an escape is refused rather than guessed.
 function flagBase(
-  pull: FlagPull,
+  pull: LocatedPull,
   froms: readonly FromLine[],
   stages: ReadonlyMap<string, number>,
   escape: string,
@@ -189,7 +189,15 @@ function flagBase(
       `${pull.via} holds a variable, a quote or an escape: the gate cannot tell what it names`,
     )
   }
-  if (/^\d+$/.test(pull.value)) return { ...head, base: { kind: 'stage', stage: pull.value } }
+  // COPY's value is a stage index when Go's strconv.Atoi reads it (a signed int64); a mount's
+  // never is. An index past the last stage fails the build.
+  if (
+    pull.index &&
+    /^[+-]?\d+$/.test(pull.value) &&
+    BigInt.asIntN(64, BigInt(pull.value)) === BigInt(pull.value)
+  ) {
+    return { ...head, base: { kind: 'stage', stage: pull.value } }
+  }
   return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) }
 }
 
