@@ -297,6 +297,11 @@ test.each([
   })
 })
 
+test('quotes and escapes in meta ARG values are read as BuildKit reads them', () => {
+  const text = `ARG A="alpine:3.20" B='x y' C=a\\ b\nFROM \${A}\n`
+  expect(summary(parse(text))).toEqual([[2, undefined, 'image alpine:3.20']])
+})
+
 test('an ARG without a value that FROM does not depend on stays usable', () => {
   const text =
     'ARG TARGETPLATFORM\nARG VERSION=3.20\nFROM --platform=$TARGETPLATFORM alpine:${VERSION}\n'
@@ -476,6 +481,16 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       `#${space}escape=\`\nFROM alpine:3.20\nRUN echo hi \\\nFROM evil.example/x:1\n`,
       /read its parser directives differently: the escape character is "`" or "\\\\"/,
     ]),
+    [
+      'a meta ARG name in quotes (BuildKit declares "A", not A)',
+      'ARG "A"=alpine:3.20\nFROM ${A:-evil.example/x:1}\n',
+      /the ARG at line 1 has a name with a quote or an escape/,
+    ],
+    [
+      'a meta ARG name with an escape (BuildKit declares A\\B, not AB)',
+      'ARG A\\B=alpine:3.20\nFROM ${AB:-evil.example/x:1}\n',
+      /the ARG at line 1 has a name with a quote or an escape/,
+    ],
     [
       'a meta ARG split at a no-break space',
       'ARG A=alpine:3.20\u00a0A=evil.example/x:1\nFROM ${A%%?A=*}\n',

@@ -10,6 +10,7 @@
 import type { Dockerfile, Heredoc, Instruction } from 'dockerfile-ast'
 import { escapeRegExp } from '../policy/glob.js'
 import { lexWords, type LexFlags } from './buildkit-words.js'
+import { argNames } from './arg-words.js'
 import { DIRECTIVE_READINGS, readDirectives } from './directives.js'
 import { flagPullsOf, type FlagPull } from './flag-pulls.js'
 import { OTHER_SPACES, trimLeading } from './space.js'
@@ -68,7 +69,7 @@ function buildkitReading(
     const current = buildkitInstructions(lines, escape, CURRENT)
     if (typeof current === 'string') return current
     return (
-      metaArgSplit(current) ??
+      metaArgSplit(current, escape) ??
       parserDifference(current, dockerfile.getInstructions()) ??
       generationDifference(lines, escape, current) ??
       current
@@ -80,12 +81,22 @@ function buildkitReading(
 }
 
 // BuildKit splits an ARG's words at any Unicode space (line_parsers.go parseWords); dockerfile-ast
-// at spaces and tabs only. A meta ARG (before the first FROM) is what FROM lines expand.
-function metaArgSplit(theirs: BuildkitInstruction[]): string | undefined {
-  const split = pulls(theirs).find((i) => i.keyword === 'arg' && OTHER_SPACE.test(i.text))
-  return split === undefined
+// at spaces and tabs only. And BuildKit keeps quotes and escapes in a name (arg-words.ts), which
+// dockerfile-ast removes. A meta ARG (before the first FROM) is what FROM lines expand.
+function metaArgSplit(theirs: BuildkitInstruction[], escape: string): string | undefined {
+  const args = pulls(theirs).filter((i) => i.keyword === 'arg')
+  const split = args.find((i) => OTHER_SPACE.test(i.text))
+  if (split !== undefined) {
+    return `the ARG at line ${split.line} holds a space other than a space or a tab, where BuildKit splits its words and the gate's parser does not`
+  }
+  const quoted = args.find((i) =>
+    argNames(i.text.trim().replace(/^\S+/, ''), escape).some(
+      (name) => /["']/.test(name) || name.includes(escape),
+    ),
+  )
+  return quoted === undefined
     ? undefined
-    : `the ARG at line ${split.line} holds a space other than a space or a tab, where BuildKit splits its words and the gate's parser does not`
+    : `the ARG at line ${quoted.line} has a name with a quote or an escape, which BuildKit keeps in the name and the gate's parser does not`
 }
 
 function parserDifference(theirs: BuildkitInstruction[], ours: Instruction[]): string | undefined {
