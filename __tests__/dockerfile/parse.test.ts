@@ -292,7 +292,7 @@ test.each([
   expect(froms.at(-1)!.base).toMatchObject({
     kind: 'invalid',
     problem: expect.stringMatching(
-      /^Dockerfile frontend versions expand it differently: .+ for current ones, .*evil\.example.* for old(er|est) ones$/,
+      /^Dockerfile frontend versions expand it differently: .+ for current ones, .*evil\.example.* for (older ones|the oldest ones)$/,
     ),
   })
 })
@@ -300,6 +300,24 @@ test.each([
 test('quotes and escapes in meta ARG values are read as BuildKit reads them', () => {
   const text = `ARG A="alpine:3.20" B='x y' C=a\\ b\nFROM \${A}\n`
   expect(summary(parse(text))).toEqual([[2, undefined, 'image alpine:3.20']])
+})
+
+test.each([
+  [
+    'TARGETSTAGE, the stage --target builds (newest frontends)',
+    'FROM ${TARGETSTAGE:+evil.example/}alpine:3.20\n',
+    /alpine:3\.20 for current ones, evil\.example\/alpine:3\.20 for the newest ones when TARGETSTAGE is default$/,
+  ],
+  [
+    'SOURCE_DATE_EPOCH, which the newest frontends write back as a number',
+    'ARG SOURCE_DATE_EPOCH=01\nFROM alpine:3.2${SOURCE_DATE_EPOCH%1}\n',
+    /alpine:3\.20 for current ones, alpine:3\.2 for the newest ones$/,
+  ],
+])('a FROM that depends on %s is unusable', (_name, text, problem) => {
+  expect(parse(text).at(-1)!.base).toMatchObject({
+    kind: 'invalid',
+    problem: expect.stringMatching(problem),
+  })
 })
 
 test('an ARG without a value that FROM does not depend on stays usable', () => {

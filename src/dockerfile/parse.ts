@@ -84,10 +84,7 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
     throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`)
   }
   const vars = metaArgs(dockerfile, options, escape, 'current')
-  const olderVars = (['older', 'oldest'] as const).map((generation) => ({
-    generation,
-    vars: metaArgs(dockerfile, options, escape, generation),
-  }))
+  const others = otherReadings(dockerfile, options, escape, vars)
   const stages = new Map<string, number>()
   const froms = dockerfile.getFROMs().map((from, index): FromLine => {
     const line = from.getInstructionRange().start.line + 1
@@ -132,11 +129,11 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
     const base = resolveBase(written, vars, escape, stages)
     // Security: the file picks its frontend version, and older ones set meta ARGs otherwise. One
     // that cannot use the line (an unknown operator, a bad reference) fails the build instead.
-    for (const { generation, vars: older } of olderVars) {
-      const theirs = resolveBase(written, older, escape, stages, generation === 'oldest')
+    for (const other of others) {
+      const theirs = resolveBase(written, other.vars, escape, stages, other.olderLexer)
       if (theirs.kind !== 'invalid' && baseName(theirs) !== baseName(base)) {
         return invalid(
-          `Dockerfile frontend versions expand it differently: ${baseName(base)} for current ones, ${baseName(theirs)} for ${generation} ones`,
+          `Dockerfile frontend versions expand it differently: ${baseName(base)} for current ones, ${baseName(theirs)} for ${other.about}`,
         )
       }
     }
@@ -204,6 +201,53 @@ function flagBase(
 /** How a frontend generation sets meta ARGs (metaArgs). */
 type ArgGeneration = 'current' | 'older' | 'oldest'
 
+/** Meta ARGs as another frontend version, or another build of the same file, could see them. */
+interface OtherReading {
+  about: string
+  vars: ReadonlyMap<string, string>
+  /** The lexer of frontends before 2023 (expand.ts). */
+  olderLexer: boolean
+}
+
+// A value no target stage is named: with it and with "default", a FROM that uses TARGETSTAGE at
+// all names two images.
+const SOME_STAGE = 'targetstage0probe'
+
+function otherReadings(
+  dockerfile: ReturnType<typeof DockerfileParser.parse>,
+  options: ParseOptions,
+  escape: string,
+  current: ReadonlyMap<string, string>,
+): OtherReading[] {
+  const read = (generation: ArgGeneration, builtins?: Map<string, string>): Map<string, string> =>
+    metaArgs(dockerfile, options, escape, generation, builtins)
+  return [
+    { about: 'older ones', vars: read('older'), olderLexer: false },
+    { about: 'the oldest ones', vars: read('oldest'), olderLexer: true },
+    // Since late 2024 TARGETSTAGE is the stage `--target` builds, or "default": not ours to know.
+    ...['default', SOME_STAGE].map((stage) => ({
+      about: `the newest ones when TARGETSTAGE is ${stage}`,
+      vars: read('current', new Map([['TARGETSTAGE', stage]])),
+      olderLexer: false,
+    })),
+    // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
+    { about: 'the newest ones', vars: withEpochNormalised(current), olderLexer: false },
+  ]
+}
+
+function withEpochNormalised(vars: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map(vars)
+  const epoch = vars.get('SOURCE_DATE_EPOCH')
+  if (
+    epoch !== undefined &&
+    /^[+-]?\d+$/.test(epoch) &&
+    BigInt.asIntN(64, BigInt(epoch)) === BigInt(epoch)
+  ) {
+    out.set('SOURCE_DATE_EPOCH', BigInt(epoch).toString())
+  }
+  return out
+}
+
 const baseName = (base: FromBase): string =>
   base.kind === 'image' ? base.text : base.kind === 'stage' ? `stage ${base.stage}` : base.kind
 
@@ -253,8 +297,9 @@ function metaArgs(
   options: ParseOptions,
   escape: string,
   generation: ArgGeneration,
+  builtins: ReadonlyMap<string, string> = new Map(),
 ): Map<string, string> {
-  const vars = platformArgs(options.platform)
+  const vars = new Map([...platformArgs(options.platform), ...builtins])
   for (const [name, value] of options.buildArgs) if (vars.has(name)) vars.set(name, value)
   for (const arg of dockerfile.getInitialARGs()) {
     for (const property of arg.getProperties()) {
