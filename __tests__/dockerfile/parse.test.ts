@@ -129,6 +129,23 @@ FROM \\
   ])
 })
 
+test('${…} beside a here-document, as real Dockerfiles write it, is read', () => {
+  const text = [
+    'FROM alpine:3.20',
+    'RUN cat <<EOF > ${APP_HOME}/config.yaml',
+    'key: ${VALUE}',
+    'EOF',
+    'RUN grep -q foo "${V}" && echo ${NODE:-x} && cat <<-EOT',
+    '\tbody',
+    '\tEOT',
+    'FROM b.example/x:1',
+  ].join('\n')
+  expect(summary(parse(text)).map(([line, , what]) => [line, what])).toEqual([
+    [1, 'image alpine:3.20'],
+    [8, 'image b.example/x:1'],
+  ])
+})
+
 test('${…} in RUN, COPY and ADD lines without here-documents is ordinary text', () => {
   const text =
     'ARG V=1\nFROM alpine:3.20\nCOPY ${SRC:-src} /dst\nADD ${URL} /x\nRUN echo ${V}\nRUN cat <<EOF\nhi $V\nEOF\nONBUILD RUN echo ${V}\n'
@@ -487,7 +504,7 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
     [
       '<< and ${ on one line (their words depend on the frontend version)',
       'FROM alpine:3.20\nRUN ${A:-\\ <<EOF}\nFROM alpine:3.20 AS trusted\nEOF}\nFROM trusted\n',
-      /line 2 has both << and \$\{/,
+      /line 2 has a \$\{…\} that Dockerfile frontend versions could read into a here-document differently/,
     ],
     [
       'a check directive before the escape one (older frontends stop reading directives there)',
@@ -499,6 +516,16 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       `#${space}escape=\`\nFROM alpine:3.20\nRUN echo hi \\\nFROM evil.example/x:1\n`,
       /read its parser directives differently: the escape character is "`" or "\\\\"/,
     ]),
+    [
+      '${…} in the word of << (the first here-document frontends expand it, later ones keep it)',
+      'FROM alpine:3.20\nRUN ${X:-a}<<EOF\nFROM alpine:3.20 AS trusted\nEOF\nFROM trusted\n',
+      /line 2 has a \$\{…\} that Dockerfile frontend versions could read/,
+    ],
+    [
+      '${…} holding a blank on a here-document line',
+      'FROM alpine:3.20\nRUN echo ${X:-a b} <<EOF\nhi\nEOF\n',
+      /line 2 has a \$\{…\} that Dockerfile frontend versions could read/,
+    ],
     [
       'a meta ARG name in quotes (BuildKit declares "A", not A)',
       'ARG "A"=alpine:3.20\nFROM ${A:-evil.example/x:1}\n',

@@ -300,14 +300,36 @@ interface Generation {
 /** A file no reading can be trusted for: refused whole. */
 class Unreadable extends Error {}
 
-// `${…}` operators changed between versions, so the words of a here-document line holding one
-// depend on the version (buildkit-words.ts does not read them): such a line is refused.
-function refuseBraces(text: string, line: number): void {
-  if (text.includes('<<') && text.includes('${')) {
-    throw new Unreadable(
-      `line ${line} has both << and \${, which Dockerfile frontend versions split into words differently (a here-document or not)`,
-    )
+// `${…}` operators changed between versions, so what one expands to depends on the version
+// (buildkit-words.ts does not read them). One without blanks, quotes, escapes or `<`, in a word
+// without `<<`, cannot join, split or open a here-document word in any version: it is read as a
+// plain variable. Any other makes the line unreadable.
+function withoutBraces(text: string, line: number): string {
+  let out = ''
+  let from = 0
+  for (let start = text.indexOf('${'); start >= 0; start = text.indexOf('${', from)) {
+    let depth = 0
+    let end = start + 1
+    for (; end < text.length; end++) {
+      if (text[end] === '{') depth++
+      else if (text[end] === '}' && --depth === 0) break
+    }
+    const span = text.slice(start, end + 1)
+    const wordStart = text.slice(0, start).search(/\S*$/)
+    const wordEnd = text.slice(end + 1).search(/\s|$/) + end + 1
+    if (
+      end >= text.length ||
+      /[\s"'\\<]/.test(span) ||
+      text.slice(wordStart, wordEnd).includes('<<')
+    ) {
+      throw new Unreadable(
+        `line ${line} has a \${…} that Dockerfile frontend versions could read into a here-document differently`,
+      )
+    }
+    out += `${text.slice(from, start)}$_`
+    from = end + 1
   }
+  return out + text.slice(from)
 }
 
 // The first frontends with here-documents: the line lexed with quotes kept and variables empty;
@@ -315,8 +337,11 @@ function refuseBraces(text: string, line: number): void {
 const LETTER_NAME = /^(\d*)<<(-?)(['"]?)([a-zA-Z][a-zA-Z0-9]*)(['"]?)$/
 function letterNames(text: string, line: number): HeredocOpener[] | string {
   if (!text.includes('<<')) return []
-  refuseBraces(text, line)
-  const words = lexWords(text, { rawQuotes: true, rawEscapes: false, keepVariables: false })
+  const words = lexWords(withoutBraces(text, line), {
+    rawQuotes: true,
+    rawEscapes: false,
+    keepVariables: false,
+  })
   const found: HeredocOpener[] = []
   for (const word of words ?? []) {
     const match = LETTER_NAME.exec(word)
@@ -335,14 +360,14 @@ function letterNames(text: string, line: number): HeredocOpener[] | string {
 const OPENER = /^(\d*)<<(-?)([^<]*)$/
 function anyNames(text: string, line: number): HeredocOpener[] | string {
   if (!text.includes('<<')) return []
-  refuseBraces(text, line)
+  const plain = withoutBraces(text, line)
   const found: HeredocOpener[] = []
   const flags = (rawQuotes: boolean, rawEscapes: boolean): LexFlags => ({
     rawQuotes,
     rawEscapes,
     keepVariables: true,
   })
-  for (const word of lexWords(text, flags(true, true)) ?? []) {
+  for (const word of lexWords(plain, flags(true, true)) ?? []) {
     const match = OPENER.exec(word)
     const rest = match?.[3]
     if (rest === undefined || rest === '') continue
