@@ -42,6 +42,16 @@ describe('sbom', () => {
       'SPDXVersion: SPDX-2.3\n',
       'expected at least 1 SPDX packages, found 0',
     ],
+    [
+      'SPDX tag-value whose only PackageName line is inside a <text> value',
+      'SPDXVersion: SPDX-2.3\nDocumentComment: <text>a note\nPackageName: (none)\n</text>\n',
+      'expected at least 1 SPDX packages, found 0',
+    ],
+    [
+      'SPDX JSON as a string that repeats a key (two readings)',
+      '{"spdxVersion":"SPDX-2.3","packages":[],"packages":[{"name":"x"}]}',
+      'cannot be evaluated: the SBOM document string repeats the key "packages"',
+    ],
   ])('%s fails', (_name, predicate, message) => {
     const finding = judge('{ sbom: {} }', predicate, { type: CYCLONEDX })
     expect(finding.status).toBe('fail')

@@ -269,6 +269,16 @@ identities: { release: [${identity}] }`,
       '/attestations/0/rules/vulnerabilities: needs maxSeverity, denyCves or maxAge (triage only narrows them).',
     ],
     [
+      'a vulnerabilities rule whose denyCves is empty',
+      `version: 1\nattestations: [{ type: vuln, identities: [${identity}], rules: { vulnerabilities: { denyCves: [] } } }]`,
+      '/attestations/0/rules/vulnerabilities: needs maxSeverity, denyCves or maxAge (triage only narrows them).',
+    ],
+    [
+      'a type named like a property of every object',
+      `version: 1\nattestations: [{ type: constructor, identities: [${identity}] }]`,
+      '/attestations/0/type: must be an alias (slsaprovenance, slsaprovenance02, slsaprovenance1, cyclonedx, spdx, spdxjson, vuln, openvex) or a predicate type URI.',
+    ],
+    [
       'a maxAge in words',
       `version: 1\nattestations: [{ type: vuln, identities: [${identity}], rules: { vulnerabilities: { maxAge: 7 days } } }]`,
       '/attestations/0/rules/vulnerabilities/maxAge: must be a duration such as 30m, 12h, 7d or 2w.',

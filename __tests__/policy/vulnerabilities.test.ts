@@ -293,11 +293,30 @@ describe('vulnerabilities: OpenVEX triage', () => {
           products: ['pkg:oci/app'],
           subcomponents: [XZ],
           status: 'not_affected',
+          justification: 'vulnerable_code_not_present',
         },
       ],
       { predicateType: 'https://openvex.dev/ns' },
     )
     expect(run(rules, report, [v001]).status).toBe('pass')
+  })
+
+  test('a product that is a package waives the finding in that package only', () => {
+    // The report's CVE-2024-3094 is in xz-utils: a statement about zlib1g says nothing of it.
+    const zlib = notAffected('CVE-2024-3094', {
+      products: [{ '@id': 'pkg:deb/debian/zlib1g@1.2.13' }],
+    })
+    expect(run(rules, report, [vex([zlib])]).status).toBe('fail')
+    const xz = notAffected('CVE-2024-3094', { products: [{ '@id': XZ }] })
+    expect(run(rules, report, [vex([xz])]).status).toBe('pass')
+  })
+
+  test('not_affected without a justification or an impact statement waives nothing', () => {
+    const bare: Record<string, unknown> = { ...notAffected('CVE-2024-3094') }
+    delete bare['justification']
+    expect(run(rules, report, [vex([bare])]).status).toBe('fail')
+    const impact = { ...bare, impact_statement: 'xz is not used at runtime' }
+    expect(run(rules, report, [vex([impact])]).status).toBe('pass')
   })
 
   test('a later not_affected statement overrides an earlier affected one', () => {

@@ -316,7 +316,8 @@ function vulnerabilitiesRule(
   now: Date,
 ): VulnerabilitiesRule {
   const { maxAge, ...rest } = doc
-  if (doc.maxSeverity === undefined && doc.denyCves === undefined && maxAge === undefined) {
+  // An empty denyCves checks nothing, as if it were absent.
+  if (doc.maxSeverity === undefined && !doc.denyCves?.length && maxAge === undefined) {
     throw policyError(path, 'needs maxSeverity, denyCves or maxAge (triage only narrows them)')
   }
   if (maxAge === undefined) return { rule: 'vulnerabilities', ...rest }

@@ -19,8 +19,8 @@ export const PREDICATE_ALIASES = Object.keys(ALIASES)
 
 /** Expands an alias to predicate type URIs; any absolute URI stands for itself; else undefined. */
 export function predicateTypesOf(value: string): string[] | undefined {
-  const alias = ALIASES[value.toLowerCase()]
-  if (alias) return alias
+  const key = value.toLowerCase()
+  if (Object.hasOwn(ALIASES, key)) return ALIASES[key]
   return /^[a-z][a-z0-9+.-]*:\/\/[^\s]+$/i.test(value) ? [value] : undefined
 }
 

@@ -74,14 +74,28 @@ function readStatements(document: unknown, digests: string[]): VexStatement[] {
     const known = names.filter((n): n is string => n !== undefined).map((n) => n.toUpperCase())
     // A scope that cannot be read drops the statement; it is never widened to the whole product.
     const listed = items(at(s, 'products'))
-    const products = listed?.filter((p) => isThis(productId(p)))
+    // A product that is a package (pkg:deb/…, not an image) is a scope within the image, as a
+    // subcomponent is: it waives the finding in that package only.
+    const packages = listed?.filter((p) => isPackage(productId(p)))
+    const products = listed?.filter((p) => !isPackage(productId(p)) && isThis(productId(p)))
     // A statement about other products only says nothing about this one.
-    if (listed !== undefined && listed.length > 0 && products!.length === 0) return []
+    if (listed !== undefined && listed.length > 0 && products!.length + packages!.length === 0) {
+      return []
+    }
     const scopes = [
       ids(at(s, 'subcomponents')),
       ...(products === undefined ? [undefined] : products.map((p) => ids(at(p, 'subcomponents')))),
+      ...(packages ?? []).map((p) => [productId(p)!]),
     ]
     if (status === undefined || known.length === 0 || scopes.includes(undefined)) return []
+    // OpenVEX: not_affected MUST say why (a justification or an impact statement).
+    if (
+      status === 'not_affected' &&
+      stringAt(s, 'justification') === undefined &&
+      stringAt(s, 'impact_statement') === undefined
+    ) {
+      return []
+    }
     // A time without a zone orders nothing (it could be hours off): it counts as the oldest.
     const time = zonedTime(stringAt(s, 'timestamp') ?? documentTime)
     return [
@@ -116,6 +130,10 @@ function productMatcher(
     return products.size === 1
   }
 }
+
+// A package URL of a type other than an image's (oci, docker).
+const isPackage = (id: string | undefined): boolean =>
+  id !== undefined && /^pkg:(?!oci\/|docker\/)[a-z][a-z0-9.+-]*\//i.test(id)
 
 // A product is a string (v0.0.1) or an object with an `@id` (v0.2.0).
 function productId(product: unknown): string | undefined {
