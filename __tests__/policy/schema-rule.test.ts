@@ -56,23 +56,39 @@ describe('schema', () => {
     expect(withSchemaFile(JSON.stringify(schema), { kind: 'y' }).status).toBe('fail')
   })
 
+  test('a keyword for objects needs type: object, or a null or string predicate would pass', () => {
+    expect(
+      loadError(
+        'version: 1\nattestations: [{ type: spdx, identities: [{ san: x }], rules: { schema: { required: [buildDefinition] } } }]',
+      ),
+    ).toMatch(/missing type "object" for keyword "required"/)
+    const rules = '{ schema: { type: object, required: [buildDefinition] } }'
+    for (const predicate of [null, [], 'x', 0]) expect(judge(rules, predicate).status).toBe('fail')
+    expect(judge(rules, { buildDefinition: {} }).status).toBe('pass')
+  })
+
   test('patterns are RE2: searched, linear, and lookaround is refused', () => {
     const rules =
       '{ schema: { type: object, properties: { id: { type: string, pattern: "^https://github\\\\.com/" } } } }'
     expect(judge(rules, { id: 'https://github.com/acme/app' }).status).toBe('pass')
     expect(judge(rules, { id: 'https://github.company.example/' }).status).toBe('fail')
     expect(
-      judge('{ schema: { properties: { id: { pattern: "b+" } } } }', { id: 'abbc' }).status,
+      judge('{ schema: { type: object, properties: { id: { type: string, pattern: "b+" } } } }', {
+        id: 'abbc',
+      }).status,
     ).toBe('pass')
     const evil = `(a+)+$`
     expect(
-      judge(`{ schema: { properties: { id: { pattern: "${evil}" } } } }`, {
-        id: `${'a'.repeat(50)}!`,
-      }).status,
+      judge(
+        `{ schema: { type: object, properties: { id: { type: string, pattern: "${evil}" } } } }`,
+        {
+          id: `${'a'.repeat(50)}!`,
+        },
+      ).status,
     ).toBe('fail')
     expect(
       loadError(
-        'version: 1\nattestations: [{ type: spdx, identities: [{ san: x }], rules: { schema: { properties: { id: { pattern: "(?=x)" } } } } }]',
+        'version: 1\nattestations: [{ type: spdx, identities: [{ san: x }], rules: { schema: { type: object, properties: { id: { type: string, pattern: "(?=x)" } } } } }]',
       ),
     ).toContain('/attestations/0/rules/schema: is not a usable JSON Schema')
   })

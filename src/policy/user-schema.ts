@@ -20,7 +20,7 @@ const re2: NonNullable<CodeOptions['regExp']> = Object.assign(
 const OPTIONS: Options = {
   code: { regExp: re2 },
   strict: true,
-  strictTypes: false,
+  strictTypes: true,
   strictTuples: false,
   strictRequired: false,
   allowUnionTypes: true,
