@@ -61,7 +61,7 @@ const re2 = Object.assign((pattern) => {
 const OPTIONS = {
     code: { regExp: re2 },
     strict: true,
-    strictTypes: false,
+    strictTypes: true,
     strictTuples: false,
     strictRequired: false,
     allowUnionTypes: true,
@@ -388,7 +388,8 @@ function schemaRule(schema, path, options) {
 }
 function vulnerabilitiesRule(doc, path, now) {
     const { maxAge, ...rest } = doc;
-    if (doc.maxSeverity === undefined && doc.denyCves === undefined && maxAge === undefined) {
+    // An empty denyCves checks nothing, as if it were absent.
+    if (doc.maxSeverity === undefined && !doc.denyCves?.length && maxAge === undefined) {
         throw (0,policy_error/* policyError */.n)(path, 'needs maxSeverity, denyCves or maxAge (triage only narrows them)');
     }
     if (maxAge === undefined)
