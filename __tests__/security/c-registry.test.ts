@@ -1042,6 +1042,59 @@ describe('T47 ambiguous manifests and media-type confusion', () => {
     expectImageError(await gate(r, `${r.host}/acme/app:v1`), 'REGISTRY_PROTOCOL', /is ambiguous/)
   })
 
+  // Go's encoding/json (containerd, moby) fills a struct field from any key matching it case-
+  // insensitively, the last winning: `Manifests` or a platform's `OS` is what a runtime reads.
+  test.each([
+    [
+      'a second, capitalised list of manifests',
+      (good: string, evil: string) => `"manifests":[${good}],"Manifests":[${evil}]`,
+    ],
+    [
+      'a platform spelt twice (os, then OS)',
+      (good: string, evil: string) =>
+        `"manifests":[${evil.replace('"os":"linux"', '"os":"windows","OS":"linux"')},${good}]`,
+    ],
+  ])(
+    'an index with %s is exit 2 under platforms: all, the entries unread',
+    async (_name, members) => {
+      const r = await registry()
+      const good = putImage(r, 'good', 'good')
+      const evil = putImage(r, 'evil', 'evil')
+      const entry = (d: Desc) =>
+        `{"mediaType":"${d.mediaType}","digest":"${d.digest}","size":${d.size},"platform":{"os":"linux","architecture":"amd64"}}`
+      r.putManifest(
+        Buffer.from(
+          `{"schemaVersion":2,"mediaType":"${OCI_INDEX}",${members(entry(good), entry(evil))}}`,
+        ),
+        'multi',
+        OCI_INDEX,
+      )
+      const result = await gate(r, `${r.host}/acme/app:multi`, { platforms: 'all' })
+      expectImageError(result, 'REGISTRY_PROTOCOL', /which Go reads as one/)
+      expect(requestsTo(r, new RegExp(evil.digest.slice(7)))).toEqual([])
+    },
+  )
+
+  test('annotations keep their keys as written (a map for Go): case variants are not refused', async () => {
+    const r = await registry()
+    const config = r.putBlob('{}', 'application/vnd.oci.image.config.v1+json')
+    const layer = r.putBlob('x', 'application/vnd.oci.image.layer.v1.tar+gzip')
+    const image = r.putManifest(
+      {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config,
+        layers: [layer],
+        annotations: { 'org.example.note': 'a', 'org.example.Note': 'b' },
+      },
+      'v1',
+    )
+    r.putReferrer(image, await signatureBundle(ss, image.digest), {
+      predicateType: COSIGN_SIGN_PREDICATE,
+    })
+    expect((await gate(r, `${r.host}/acme/app:v1`)).verdict).toBe('pass')
+  })
+
   test('a bundle referrer that is also an index is a failed piece', async () => {
     const r = await registry()
     const image = putImage(r)

@@ -1,3 +1,5 @@
+import type { Digest } from '../../src/types.js'
+import { assertSimpleSigning } from '../../src/verify/simple-signing.js'
 import { StatementError, assertSubject, readStatement } from '../../src/verify/statement.js'
 
 const D = `sha256:${'cd'.repeat(32)}`
@@ -46,6 +48,39 @@ describe('readStatement', () => {
     expect(() => readStatement('application/vnd.in-toto+json', outside, () => false)).toThrow(
       /repeats the key "predicateType"/,
     )
+  })
+
+  test('keys differing only in case repeat outside the predicate (Go reads them as one), not in it', () => {
+    // in-toto's Go types fill `subject` from `Subject` too, the last key winning.
+    const other = [{ digest: { sha256: 'ef'.repeat(32) } }]
+    const twice = payload({ ...statement(), Subject: other })
+    expect(() => readStatement('application/vnd.in-toto+json', twice)).toThrow(
+      /repeats the key "Subject"/,
+    )
+    // A predicate is a map for Go: its keys are kept as written.
+    const s = readStatement(
+      'application/vnd.in-toto+json',
+      payload(statement({ predicate: { env: 1, ENV: 2 } })),
+    )
+    expect(s.predicate).toEqual({ env: 1, ENV: 2 })
+  })
+
+  test('a simple-signing payload naming the digest twice, once capitalised, is refused', () => {
+    const image = (members: string) =>
+      Buffer.from(
+        `{"critical":{"identity":{"docker-reference":"r"},"image":{${members}},"type":"cosign container image signature"},"optional":null}`,
+      )
+    expect(() =>
+      assertSimpleSigning(image(`"docker-manifest-digest":"${D}"`), D as Digest),
+    ).not.toThrow()
+    expect(() =>
+      assertSimpleSigning(
+        image(
+          `"docker-manifest-digest":"${D}","Docker-Manifest-Digest":"sha256:${'e'.repeat(64)}"`,
+        ),
+        D as Digest,
+      ),
+    ).toThrow(/repeats the key "Docker-Manifest-Digest"/)
   })
 
   test.each([

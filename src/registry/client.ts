@@ -2,6 +2,7 @@
 // registries with digest checks, size caps and the referrers fallback (`@sigstore/oci` only writes).
 import { GateError } from '../errors.js'
 import { LIMITS } from '../limits.js'
+import { foldKey } from '../verify/json.js'
 import type { Digest, ImageRef } from '../types.js'
 import { basicAuthorization, fetchToken, parseChallenge, type Credentials } from './auth.js'
 import {
@@ -450,11 +451,40 @@ function assertUnambiguous(json: ManifestJson, contentType: string, reference: s
   if (doc['schemaVersion'] !== undefined && doc['schemaVersion'] !== 2) {
     fail('its schemaVersion is not 2')
   }
+  // Security: containerd reads `Manifests` or a platform's `OS` as `manifests` and `os` (Go's
+  // encoding/json matches struct fields case-insensitively, the last key winning), where we read
+  // only the lower-case one: a platform we check would not be the platform it pulls.
+  const twins = caseTwins(doc)
+  if (twins !== undefined) {
+    fail(`it has the keys ${safe(twins[0])} and ${safe(twins[1])}, which Go reads as one`)
+  }
   const own = doc['mediaType']
   if (own !== undefined && typeof own !== 'string') fail('its mediaType is not a string')
   if (own !== undefined && KNOWN_MANIFEST_TYPES.has(contentType) && own !== contentType) {
     fail(`it says ${safe(own)} but was served as ${contentType}`)
   }
+}
+
+// Two keys of one object that differ only in case, at any depth; annotations are a map (Go keeps
+// their keys as written), so theirs are not compared.
+function caseTwins(value: unknown): [string, string] | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const twins = caseTwins(item)
+      if (twins !== undefined) return twins
+    }
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  const seen = new Map<string, string>()
+  for (const [key, member] of Object.entries(value)) {
+    const other = seen.get(foldKey(key))
+    if (other !== undefined) return [other, key]
+    seen.set(foldKey(key), key)
+    const twins = foldKey(key) === 'annotations' ? undefined : caseTwins(member)
+    if (twins !== undefined) return twins
+  }
+  return undefined
 }
 
 function malformedDigest(what: string, digest: unknown): GateError {

@@ -25,7 +25,16 @@ export interface ScanOptions {
    * again (with keys compared) before reading it. Its value is still validated.
    */
   uncompared?: string
+  /**
+   * Keys that differ only in case repeat too. Go's encoding/json fills a struct field from any key
+   * that matches it case-insensitively, the last one winning: for cosign, `Docker-Manifest-Digest`
+   * is `docker-manifest-digest`. For documents Go reads into structs, not maps.
+   */
+  foldCase?: boolean
 }
+
+/** A key as Go's encoding/json matches struct fields: case-folded (`ſ` is s, `K` is k). */
+export const foldKey = (key: string): string => key.toUpperCase().toLowerCase()
 
 /** Why bytes were refused: not JSON at all, or JSON that repeats a key in one object. */
 export class JsonError extends Error {
@@ -119,9 +128,10 @@ class Scanner {
       const key = this.string(i)
       const name = keys === undefined && members === undefined ? '' : this.text(i, key)
       if (keys !== undefined) {
-        if (keys.has(name))
+        const compared = this.options.foldCase === true ? foldKey(name) : name
+        if (keys.has(compared))
           throw new JsonError(`the key ${JSON.stringify(name.slice(0, 60))} repeats`, name)
-        keys.add(name)
+        keys.add(compared)
       }
       i = this.whitespace(key.end)
       if (this.at(i) !== 0x3a) this.fail(i, 'a colon is missing')

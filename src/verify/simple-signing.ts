@@ -9,8 +9,9 @@ const COSIGN_SIGNATURE_TYPE = 'cosign container image signature'
  * does: the type must be cosign's and `critical.image.docker-manifest-digest` the image digest.
  */
 export function assertSimpleSigning(payload: Buffer, digest: Digest): void {
-  // Security: two `docker-manifest-digest` keys would name two images under one signature (T29).
-  const members = scanSigned(payload, 'simple-signing payload')
+  // Security: two `docker-manifest-digest` keys would name two images under one signature (T29),
+  // and cosign (Go) reads `Docker-Manifest-Digest` as that key too.
+  const members = scanSigned(payload, 'simple-signing payload', { foldCase: true })
   const critical = parseSpan(payload, members?.get('critical')) as
     { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } } | null | undefined
   const type = critical?.type

@@ -45,8 +45,9 @@ export function readStatement(
       `the DSSE payload type is "${payloadType}", not ${INTOTO_PAYLOAD_TYPE}`,
     )
   }
-  // The predicate's keys are compared only if it is read: an SBOM has millions of them.
-  const members = scanSigned(payload, 'DSSE payload', { uncompared: 'predicate' })
+  // The predicate's keys are compared only if it is read: an SBOM has millions of them. The
+  // statement's own are compared case-folded: Go's in-toto reads `Subject` as `subject`.
+  const members = scanSigned(payload, 'DSSE payload', { uncompared: 'predicate', foldCase: true })
   const member = (name: string): unknown => parseSpan(payload, members?.get(name))
   if (members === undefined || !STATEMENT_TYPES.has(member('_type') as string)) {
     throw new StatementError('the DSSE payload is not an in-toto statement')
