@@ -4,6 +4,7 @@ import { LIMITS } from './limits.js'
 import { examineDigest, failure, judgeEvidence, type Examiner } from './examine.js'
 import { selectPlatforms, type PlatformSelection } from './platforms.js'
 import type { Requirement } from './policy/index.js'
+import { isObject } from './policy/rules/read.js'
 import type { Descriptor, Repository } from './registry/index.js'
 import type { ByteAllowance } from './sources/index.js'
 import type { Digest, Finding, ImageResult, PlatformResult } from './types.js'
@@ -27,9 +28,15 @@ export async function examinePlatforms(
   examiner: Examiner,
   imageBytes?: ByteAllowance,
 ): Promise<ExaminedPlatforms> {
-  let manifests
+  let manifests: Descriptor[]
   try {
-    manifests = (await examiner.registry.manifest(repository, image.digest)).json.manifests ?? []
+    const listed: unknown = (await examiner.registry.manifest(repository, image.digest)).json
+      .manifests
+    // Entries are checked one by one (a malformed one fails its platform); the list must be one.
+    if (listed !== undefined && (!Array.isArray(listed) || listed.some((m) => !isObject(m)))) {
+      throw new GateError('REGISTRY_PROTOCOL', 'its manifests are not a list of descriptors')
+    }
+    manifests = (listed as Descriptor[] | undefined) ?? []
   } catch (error) {
     return { error: failure(image.reference, error) }
   }

@@ -1158,6 +1158,23 @@ describe('T48 malformed digest strings in descriptors', () => {
     noStrayPath(r)
   })
 
+  test.each([
+    ['not a list', '{"a":1}'],
+    ['a list holding null', '[null]'],
+  ])(
+    'an index whose manifests are %s is exit 2 REGISTRY_PROTOCOL under platforms: all',
+    async (_n, list) => {
+      const r = await registry()
+      r.putManifest(
+        Buffer.from(`{"schemaVersion":2,"mediaType":"${OCI_INDEX}","manifests":${list}}`),
+        'multi',
+        OCI_INDEX,
+      )
+      const result = await gate(r, `${r.host}/acme/app:multi`, { platforms: 'all' })
+      expectImageError(result, 'REGISTRY_PROTOCOL', /manifests are not a list of descriptors/)
+    },
+  )
+
   test('a platform manifest with a malformed digest is exit 2 under platforms: all, and no URL is built from it (registry or GitHub API)', async () => {
     const r = await registry()
     const api = await startFakeGithub()

@@ -94,8 +94,8 @@ const CERTIFICATE_THRESHOLDS: Record<Instance, VerifierOptions> = {
   github: { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 1 },
 }
 
-// A configured key is itself the trust anchor (cosign --key): log entries and timestamps that are
-// present are still verified, but none is required.
+// A configured key is itself the trust anchor: log entries and timestamps that are present are
+// still verified, but none is required (cosign --key wants a log entry; SECURITY.md says why not).
 const KEY_THRESHOLDS: VerifierOptions = {
   tlogThreshold: 0,
   ctlogThreshold: 0,
