@@ -266,6 +266,8 @@ test.each([
   ['RUN --mount=type=bind,"from=evil.example/x:1",target=/x true', 'evil.example/x:1'],
   ['RUN --mount=type=bind,from=0,target=/x true', '0'],
   ['COPY --from=99999999999999999999 /x /x', '99999999999999999999'],
+  // Past a 32-bit int: a name for 32-bit builds of the frontend.
+  ['COPY --from=2147483648 /x /x', '2147483648'],
 ])('a flag BuildKit reads as pulling an image is listed: %s', (line, image) => {
   const pulled = parse(`FROM alpine:3.20\n${line}\n`).filter((f) => f.via !== undefined)
   expect(pulled.map((f) => summary([f])[0]![2])).toEqual([`image ${image}`])
@@ -335,6 +337,55 @@ test.each([
     kind: 'invalid',
     problem: expect.stringMatching(problem),
   })
+})
+
+test('a reading whose image the gate cannot parse still counts (BuildKit may parse it)', () => {
+  // Docker 20.10's frontend sets A to "" and pulls the sha512 reference the gate's parser refuses.
+  const text = `ARG A=\${NOPE-alpine:3.20}\nFROM \${A:-evil.example/h1@sha512:${'a'.repeat(128)}}\n`
+  expect(parse(text)[0]!.base).toMatchObject({
+    kind: 'invalid',
+    problem: expect.stringMatching(
+      /^Dockerfile frontend versions expand it differently: alpine:3\.20 for current ones, evil\.example/,
+    ),
+  })
+})
+
+test("a meta ARG past the gate's own bounds in another reading refuses the file", () => {
+  // Older frontends set T to "": A is 4,500 characters and B twice that, past the gate's 8,192.
+  const text = `ARG T\nARG A=\${T+${'x'.repeat(4500)}}\nARG B=$A$A\nARG E=\${B:+x}\nFROM \${E:+evil.example/h2:1}\${E:-alpine:3.20}\n`
+  expect(() => parse(text)).toThrow(
+    /ARG B cannot be expanded: it expands to more than 8192 characters/,
+  )
+  // The same in the FROM word itself makes the line unusable.
+  const from = parse(`ARG T\nARG A=\${T+${'x'.repeat(4500)}}\nFROM $A$A\${A:-alpine:3.20}\n`)[0]!
+  expect(from.base).toMatchObject({
+    kind: 'invalid',
+    problem: expect.stringMatching(
+      /cannot be expanded as older ones would: it expands to more than 8192/,
+    ),
+  })
+})
+
+test('a FROM that depends on the target platform needs it in build-args', () => {
+  const text = 'FROM evil.example/base-${TARGETARCH}:1\n'
+  expect(parse(text)[0]!.base).toMatchObject({
+    kind: 'invalid',
+    problem: expect.stringMatching(
+      /base-amd64:1 for current ones, evil\.example\/base-arm64:1 for a build for windows\/arm64\/v8 \(give TARGETPLATFORM in build-args/,
+    ),
+  })
+  expect(summary(parse(text, { TARGETPLATFORM: 'linux/arm64', TARGETARCH: 'arm64' }))).toEqual([
+    [1, undefined, 'image evil.example/base-arm64:1'],
+  ])
+})
+
+test('BUILDKIT_DISABLE_FILEOP in build-args is refused (a helper image older frontends pull)', () => {
+  expect(() => parse('FROM scratch\nCOPY a /a\n', { BUILDKIT_DISABLE_FILEOP: 'true' })).toThrow(
+    /BUILDKIT_DISABLE_FILEOP/,
+  )
+  expect(() =>
+    parse('FROM scratch\nCOPY a /a\n', { BUILDKIT_DISABLE_FILEOP: 'false' }),
+  ).not.toThrow()
 })
 
 test('an ARG without a value that FROM does not depend on stays usable', () => {

@@ -2,7 +2,7 @@
 // frontend/dockerfile/shell/lex.go, ProcessWord): quotes are removed, the escape character quotes
 // the next character, and `$NAME`, `${NAME}` and `${NAME<op>word}` are replaced. Pure.
 import { LIMITS } from '../limits.js'
-import { ExpandError } from './expand-error.js'
+import { BeyondGate, ExpandError } from './expand-error.js'
 import { replacePattern, trimPrefix, trimSuffix } from './shell-pattern.js'
 
 /** What an expansion gave: the word, and the variables it read that were unset. */
@@ -74,7 +74,7 @@ class Lexer {
         this.i++
       }
       if (out.length > MAX_CHARS)
-        throw new ExpandError(`it expands to more than ${MAX_CHARS} characters`)
+        throw new BeyondGate(`it expands to more than ${MAX_CHARS} characters`)
     }
     if (stop === '/') throw new ExpandError('a `${…/…}` has no `/` after its pattern')
     if (stop !== undefined) throw new ExpandError('a `${` has no closing `}`')
@@ -116,7 +116,7 @@ class Lexer {
       out += ch
       this.i++
       if (out.length > MAX_CHARS)
-        throw new ExpandError(`it expands to more than ${MAX_CHARS} characters`)
+        throw new BeyondGate(`it expands to more than ${MAX_CHARS} characters`)
     }
     throw new ExpandError('a double quote is not closed')
   }
@@ -135,7 +135,7 @@ class Lexer {
 
   private braced(depth: number): string {
     if (depth >= MAX_DEPTH)
-      throw new ExpandError(`variables are nested more than ${MAX_DEPTH} deep`)
+      throw new BeyondGate(`variables are nested more than ${MAX_DEPTH} deep`)
     const name = this.name()
     if (name === '') throw new ExpandError('a `${…}` names no variable')
     OPERATOR.lastIndex = this.i

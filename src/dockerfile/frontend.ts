@@ -17,6 +17,11 @@ export function foreignFrontend(
   source: string,
   buildArgs: ReadonlyMap<string, string>,
 ): string | undefined {
+  // Frontends before BuildKit 0.11 copy files with a helper image, docker/dockerfile-copy, when
+  // told to (Go's strconv.ParseBool): a pull no FROM line names.
+  if (/^(1|t|true)$/i.test(buildArgs.get('BUILDKIT_DISABLE_FILEOP') ?? '')) {
+    return 'its build-args set BUILDKIT_DISABLE_FILEOP, which makes older frontends pull a helper image (docker/dockerfile-copy) for every COPY, which the gate does not check'
+  }
   const given = buildArgs.get('BUILDKIT_SYNTAX')
   const named =
     given === undefined

@@ -14,7 +14,7 @@ import { readAsBuildkit, type LocatedPull } from './buildkit-agreement.js'
 import { foreignFrontend } from './frontend.js'
 import { parseReference } from '../registry/index.js'
 import type { ImageRef } from '../types.js'
-import { ExpandError } from './expand-error.js'
+import { BeyondGate, ExpandError } from './expand-error.js'
 import { expandWord } from './expand.js'
 
 /** What one FROM line names. */
@@ -127,16 +127,9 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
       }
     }
     const base = resolveBase(written, vars, escape, stages)
-    // Security: the file picks its frontend version, and older ones set meta ARGs otherwise. One
-    // that cannot use the line (an unknown operator, a bad reference) fails the build instead.
-    for (const other of others) {
-      const theirs = resolveBase(written, other.vars, escape, stages, other.olderLexer)
-      if (theirs.kind !== 'invalid' && baseName(theirs) !== baseName(base)) {
-        return invalid(
-          `Dockerfile frontend versions expand it differently: ${baseName(base)} for current ones, ${baseName(theirs)} for ${other.about}`,
-        )
-      }
-    }
+    const differs =
+      base.kind === 'invalid' ? undefined : otherExpansion(written, vars, others, escape)
+    if (differs !== undefined) return invalid(differs)
     if (stage !== undefined) stages.set(stage.toLowerCase(), index)
     return {
       line,
@@ -186,12 +179,12 @@ function flagBase(
       `${pull.via} holds a variable, a quote or an escape: the gate cannot tell what it names`,
     )
   }
-  // COPY's value is a stage index when Go's strconv.Atoi reads it (a signed int64); a mount's
-  // never is. An index past the last stage fails the build.
+  // COPY's value is a stage index when Go's strconv.Atoi reads it (an int, 32 bits on some
+  // builds of the frontend); a mount's never is. An index past the last stage fails the build.
   if (
     pull.index &&
     /^[+-]?\d+$/.test(pull.value) &&
-    BigInt.asIntN(64, BigInt(pull.value)) === BigInt(pull.value)
+    BigInt.asIntN(32, BigInt(pull.value)) === BigInt(pull.value)
   ) {
     return { ...head, base: { kind: 'stage', stage: pull.value } }
   }
@@ -208,6 +201,10 @@ interface OtherReading {
   /** The lexer of frontends before 2023 (expand.ts). */
   olderLexer: boolean
 }
+
+const PLATFORM_ARGS = [...platformArgs('').keys()]
+// Unlike the runner's in every part: a FROM that depends on the platform names another image.
+const OTHER_PLATFORM = 'windows/arm64/v8'
 
 // A value no target stage is named: with it and with "default", a FROM that uses TARGETSTAGE at
 // all names two images.
@@ -232,6 +229,16 @@ function otherReadings(
     })),
     // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
     { about: 'the newest ones', vars: withEpochNormalised(current), olderLexer: false },
+    // Unless build-args names the platform, the build may make others than the runner's.
+    ...(PLATFORM_ARGS.some((name) => options.buildArgs.has(name))
+      ? []
+      : [
+          {
+            about: `a build for ${OTHER_PLATFORM} (give TARGETPLATFORM in build-args, once for each platform the build makes)`,
+            vars: read('current', platformArgs(OTHER_PLATFORM)),
+            olderLexer: false,
+          },
+        ]),
   ]
 }
 
@@ -248,20 +255,46 @@ function withEpochNormalised(vars: ReadonlyMap<string, string>): Map<string, str
   return out
 }
 
-const baseName = (base: FromBase): string =>
-  base.kind === 'image' ? base.text : base.kind === 'stage' ? `stage ${base.stage}` : base.kind
+/**
+ * Security: the file picks its frontend version, and other versions (or other builds of the file)
+ * set meta ARGs otherwise. Each reading must expand the word to the same text. One whose lexer
+ * cannot expand it fails the build there, and is skipped; a bound of the gate's own proves
+ * nothing, and a text the gate cannot parse as a reference may still be one for BuildKit.
+ */
+function otherExpansion(
+  written: string,
+  vars: ReadonlyMap<string, string>,
+  others: readonly OtherReading[],
+  escape: string,
+): string | undefined {
+  const current = expandWord(written, vars, escape).value
+  for (const other of others) {
+    let theirs: string
+    try {
+      theirs = expandWord(written, other.vars, escape, other.olderLexer).value
+    } catch (error) {
+      if (error instanceof BeyondGate) {
+        return `it cannot be expanded as ${other.about} would: ${describe(error)}`
+      }
+      continue
+    }
+    if (theirs !== current) {
+      return `Dockerfile frontend versions expand it differently: ${current || '(nothing)'} for current ones, ${theirs || '(nothing)'} for ${other.about}`
+    }
+  }
+  return undefined
+}
 
 function resolveBase(
   written: string,
   vars: ReadonlyMap<string, string>,
   escape: string,
   stages: ReadonlyMap<string, number>,
-  olderLexer = false,
 ): FromBase {
   let text: string
   let unset: string[]
   try {
-    ;({ value: text, unset } = expandWord(written, vars, escape, olderLexer))
+    ;({ value: text, unset } = expandWord(written, vars, escape))
   } catch (error) {
     return { kind: 'invalid', text: written, problem: `it cannot be expanded: ${describe(error)}` }
   }
@@ -312,8 +345,12 @@ function metaArgs(
         let value = ''
         try {
           value = raw === null ? '' : expandWord(raw, vars, escape, generation === 'oldest').value
-        } catch {
-          // Older frontends set a default they could not expand to "".
+        } catch (error) {
+          // Older frontends set a default they could not expand to ""; one the gate cannot
+          // expand may be something else for them.
+          if (error instanceof BeyondGate) {
+            throw new ExpandError(`ARG ${name} cannot be expanded: ${describe(error)}`)
+          }
         }
         vars.set(name, value)
       } else if (raw !== null) {

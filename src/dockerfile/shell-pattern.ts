@@ -3,7 +3,7 @@
 // `?` one character, `\*` `\?` `\\` themselves, `\}` and `\/` the character; no brackets. Matched by
 // one pass over the text (no regexp, no backtracking): a pull request writes the Dockerfile.
 import { LIMITS } from '../limits.js'
-import { ExpandError } from './expand-error.js'
+import { BeyondGate, ExpandError } from './expand-error.js'
 
 type Token = { kind: 'star' } | { kind: 'any' } | { kind: 'char'; char: string }
 
@@ -37,7 +37,7 @@ class Budget {
   spend(n: number): void {
     this.steps += n
     if (this.steps > MAX_STEPS) {
-      throw new ExpandError('a pattern in it takes too long to match against the value')
+      throw new BeyondGate('a pattern in it takes too long to match against the value')
     }
   }
 }
@@ -144,7 +144,7 @@ export function replacePattern(
   }
   // Go expands `$1`, `${name}` and `$$` in an all-matches replacement; that is not copied here.
   if (replacement.includes('$')) {
-    throw new ExpandError('a `$` in the replacement of `${…//…/…}` is not supported here')
+    throw new BeyondGate('a `$` in the replacement of `${…//…/…}` is not supported here')
   }
   let out = ''
   let lastEnd = 0
@@ -156,7 +156,7 @@ export function replacePattern(
     if (end > lastEnd || start === 0) out += replacement
     // Checked here too: every character replaced by a long replacement would grow without end.
     if (out.length > LIMITS.fromExpansionChars) {
-      throw new ExpandError(`it expands to more than ${LIMITS.fromExpansionChars} characters`)
+      throw new BeyondGate(`it expands to more than ${LIMITS.fromExpansionChars} characters`)
     }
     lastEnd = end
     searchAt = end > searchAt ? end : searchAt + 1
