@@ -793,6 +793,11 @@ const DOCKER_FRONTENDS = new Set([
 ]);
 /** Why the gate cannot read a Dockerfile as its frontend would; undefined for Docker's (or none). */
 function foreignFrontend(source, buildArgs) {
+    // Frontends before BuildKit 0.11 copy files with a helper image, docker/dockerfile-copy, when
+    // told to (Go's strconv.ParseBool): a pull no FROM line names.
+    if (/^(1|t|true)$/i.test(buildArgs.get('BUILDKIT_DISABLE_FILEOP') ?? '')) {
+        return 'its build-args set BUILDKIT_DISABLE_FILEOP, which makes older frontends pull a helper image (docker/dockerfile-copy) for every COPY, which the gate does not check';
+    }
     const given = buildArgs.get('BUILDKIT_SYNTAX');
     const named = given === undefined
         ? syntaxValues(source.split('\n').map((line) => line.replace(/\r$/, '')))
@@ -818,6 +823,12 @@ function foreignFrontend(source, buildArgs) {
 ;// CONCATENATED MODULE: ./src/dockerfile/expand-error.ts
 /** A FROM line that cannot be expanded; the message is the reason shown to the user. */
 class ExpandError extends Error {
+}
+/**
+ * One the gate does not expand (its own bounds, a form it does not read) where BuildKit may:
+ * never taken for a frontend that fails the build.
+ */
+class BeyondGate extends ExpandError {
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/shell-pattern.ts
@@ -859,7 +870,7 @@ class Budget {
     spend(n) {
         this.steps += n;
         if (this.steps > MAX_STEPS) {
-            throw new ExpandError('a pattern in it takes too long to match against the value');
+            throw new BeyondGate('a pattern in it takes too long to match against the value');
         }
     }
 }
@@ -949,7 +960,7 @@ function replacePattern(value, pattern, replacement, all) {
     }
     // Go expands `$1`, `${name}` and `$$` in an all-matches replacement; that is not copied here.
     if (replacement.includes('$')) {
-        throw new ExpandError('a `$` in the replacement of `${…//…/…}` is not supported here');
+        throw new BeyondGate('a `$` in the replacement of `${…//…/…}` is not supported here');
     }
     let out = '';
     let lastEnd = 0;
@@ -963,7 +974,7 @@ function replacePattern(value, pattern, replacement, all) {
             out += replacement;
         // Checked here too: every character replaced by a long replacement would grow without end.
         if (out.length > limits/* LIMITS */.b.fromExpansionChars) {
-            throw new ExpandError(`it expands to more than ${limits/* LIMITS */.b.fromExpansionChars} characters`);
+            throw new BeyondGate(`it expands to more than ${limits/* LIMITS */.b.fromExpansionChars} characters`);
         }
         lastEnd = end;
         searchAt = end > searchAt ? end : searchAt + 1;
@@ -1040,7 +1051,7 @@ class expand_Lexer {
                 this.i++;
             }
             if (out.length > MAX_CHARS)
-                throw new ExpandError(`it expands to more than ${MAX_CHARS} characters`);
+                throw new BeyondGate(`it expands to more than ${MAX_CHARS} characters`);
         }
         if (stop === '/')
             throw new ExpandError('a `${…/…}` has no `/` after its pattern');
@@ -1084,7 +1095,7 @@ class expand_Lexer {
             out += ch;
             this.i++;
             if (out.length > MAX_CHARS)
-                throw new ExpandError(`it expands to more than ${MAX_CHARS} characters`);
+                throw new BeyondGate(`it expands to more than ${MAX_CHARS} characters`);
         }
         throw new ExpandError('a double quote is not closed');
     }
@@ -1102,7 +1113,7 @@ class expand_Lexer {
     }
     braced(depth) {
         if (depth >= MAX_DEPTH)
-            throw new ExpandError(`variables are nested more than ${MAX_DEPTH} deep`);
+            throw new BeyondGate(`variables are nested more than ${MAX_DEPTH} deep`);
         const name = this.name();
         if (name === '')
             throw new ExpandError('a `${…}` names no variable');
@@ -1270,14 +1281,9 @@ function parseDockerfile(text, options) {
             }
         }
         const base = resolveBase(written, vars, escape, stages);
-        // Security: the file picks its frontend version, and older ones set meta ARGs otherwise. One
-        // that cannot use the line (an unknown operator, a bad reference) fails the build instead.
-        for (const other of others) {
-            const theirs = resolveBase(written, other.vars, escape, stages, other.olderLexer);
-            if (theirs.kind !== 'invalid' && baseName(theirs) !== baseName(base)) {
-                return invalid(`Dockerfile frontend versions expand it differently: ${baseName(base)} for current ones, ${baseName(theirs)} for ${other.about}`);
-            }
-        }
+        const differs = base.kind === 'invalid' ? undefined : otherExpansion(written, vars, others, escape);
+        if (differs !== undefined)
+            return invalid(differs);
         if (stage !== undefined)
             stages.set(stage.toLowerCase(), index);
         return {
@@ -1321,15 +1327,18 @@ function flagBase(pull, froms, stages, escape) {
     if (/[$"'`\\]/.test(pull.value) || pull.value.includes(escape)) {
         return invalid(`${pull.via} holds a variable, a quote or an escape: the gate cannot tell what it names`);
     }
-    // COPY's value is a stage index when Go's strconv.Atoi reads it (a signed int64); a mount's
-    // never is. An index past the last stage fails the build.
+    // COPY's value is a stage index when Go's strconv.Atoi reads it (an int, 32 bits on some
+    // builds of the frontend); a mount's never is. An index past the last stage fails the build.
     if (pull.index &&
         /^[+-]?\d+$/.test(pull.value) &&
-        BigInt.asIntN(64, BigInt(pull.value)) === BigInt(pull.value)) {
+        BigInt.asIntN(32, BigInt(pull.value)) === BigInt(pull.value)) {
         return { ...head, base: { kind: 'stage', stage: pull.value } };
     }
     return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) };
 }
+const PLATFORM_ARGS = [...platformArgs('').keys()];
+// Unlike the runner's in every part: a FROM that depends on the platform names another image.
+const OTHER_PLATFORM = 'windows/arm64/v8';
 // A value no target stage is named: with it and with "default", a FROM that uses TARGETSTAGE at
 // all names two images.
 const SOME_STAGE = 'targetstage0probe';
@@ -1346,6 +1355,16 @@ function otherReadings(dockerfile, options, escape, current) {
         })),
         // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
         { about: 'the newest ones', vars: withEpochNormalised(current), olderLexer: false },
+        // Unless build-args names the platform, the build may make others than the runner's.
+        ...(PLATFORM_ARGS.some((name) => options.buildArgs.has(name))
+            ? []
+            : [
+                {
+                    about: `a build for ${OTHER_PLATFORM} (give TARGETPLATFORM in build-args, once for each platform the build makes)`,
+                    vars: read('current', platformArgs(OTHER_PLATFORM)),
+                    olderLexer: false,
+                },
+            ]),
     ];
 }
 function withEpochNormalised(vars) {
@@ -1358,13 +1377,37 @@ function withEpochNormalised(vars) {
     }
     return out;
 }
-const baseName = (base) => base.kind === 'image' ? base.text : base.kind === 'stage' ? `stage ${base.stage}` : base.kind;
-function resolveBase(written, vars, escape, stages, olderLexer = false) {
+/**
+ * Security: the file picks its frontend version, and other versions (or other builds of the file)
+ * set meta ARGs otherwise. Each reading must expand the word to the same text. One whose lexer
+ * cannot expand it fails the build there, and is skipped; a bound of the gate's own proves
+ * nothing, and a text the gate cannot parse as a reference may still be one for BuildKit.
+ */
+function otherExpansion(written, vars, others, escape) {
+    const current = expandWord(written, vars, escape).value;
+    for (const other of others) {
+        let theirs;
+        try {
+            theirs = expandWord(written, other.vars, escape, other.olderLexer).value;
+        }
+        catch (error) {
+            if (error instanceof BeyondGate) {
+                return `it cannot be expanded as ${other.about} would: ${(0,errors/* describe */.q0)(error)}`;
+            }
+            continue;
+        }
+        if (theirs !== current) {
+            return `Dockerfile frontend versions expand it differently: ${current || '(nothing)'} for current ones, ${theirs || '(nothing)'} for ${other.about}`;
+        }
+    }
+    return undefined;
+}
+function resolveBase(written, vars, escape, stages) {
     let text;
     let unset;
     try {
         ;
-        ({ value: text, unset } = expandWord(written, vars, escape, olderLexer));
+        ({ value: text, unset } = expandWord(written, vars, escape));
     }
     catch (error) {
         return { kind: 'invalid', text: written, problem: `it cannot be expanded: ${(0,errors/* describe */.q0)(error)}` };
@@ -1415,8 +1458,12 @@ function metaArgs(dockerfile, options, escape, generation, builtins = new Map())
                 try {
                     value = raw === null ? '' : expandWord(raw, vars, escape, generation === 'oldest').value;
                 }
-                catch {
-                    // Older frontends set a default they could not expand to "".
+                catch (error) {
+                    // Older frontends set a default they could not expand to ""; one the gate cannot
+                    // expand may be something else for them.
+                    if (error instanceof BeyondGate) {
+                        throw new ExpandError(`ARG ${name} cannot be expanded: ${(0,errors/* describe */.q0)(error)}`);
+                    }
                 }
                 vars.set(name, value);
             }
