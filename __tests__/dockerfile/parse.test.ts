@@ -316,6 +316,52 @@ test.each([
   })
 })
 
+// dockerfile-ast reads these ARG lines otherwise; BuildKit's parseWords is what counts.
+test.each([
+  ['words split at a vertical tab', 'ARG A=alpine:3.20\vA=evil.example/x:1\nFROM ${A%%?A=*}\n'],
+  [
+    'words split at a no-break space',
+    'ARG A=alpine:3.20\u00a0A=evil.example/x:1\nFROM ${A%%?A=*}\n',
+  ],
+  ['a name in quotes ("A" is not A)', 'ARG "A"=alpine:3.20\nFROM ${A:-evil.example/x:1}\n'],
+  [
+    'a name with an escape (A\\B is not AB)',
+    'ARG A\\B=alpine:3.20\nFROM ${AB:-evil.example/x:1}\n',
+  ],
+  ['a backslash inside single quotes', "ARG A='x\\' B=evil.example/x:1\nFROM ${B:-alpine:3.20}\n"],
+  [
+    'an escaped double quote outside quotes',
+    'ARG A=a\\"b B=evil.example/x:1\nFROM ${B:-alpine:3.20}\n',
+  ],
+  [
+    'two words, the first without = (two ARGs, no values)',
+    'ARG A alpine:3.20\nFROM ${A:-evil.example/x:1}\n',
+  ],
+  [
+    '# inside a continued line that starts with a quote',
+    'ARG A=x\\\n"q" #B C=evil.example/x:1\nFROM ${C:-alpine:3.20}\n',
+  ],
+  [
+    'the same with # escape=`',
+    "# escape=`\nARG A='x`' B=evil.example/x:1\nFROM ${B:-alpine:3.20}\n",
+  ],
+])('a meta ARG read as BuildKit reads it: %s', (_name, text) => {
+  expect(summary(parse(text)).map(([, , what]) => what)).toEqual(['image evil.example/x:1'])
+})
+
+test('a continued ARG keeps the blanks that start its next line, as BuildKit does', () => {
+  const text =
+    'ARG A="a\\\n b"\nARG T=${A#ab}\nARG U=${T:+evil.example/x:1}\nFROM ${U:-alpine:3.20}\n'
+  // A is "a b": current frontends name evil.example/x:1 (the oldest, without #, alpine: refused).
+  expect(summary(parse(text)).map(([, , what]) => what)).toEqual([
+    'invalid: Dockerfile frontend versions expand it differently: evil.example/x:1 for current ones, alpine:3.20 for the oldest ones',
+  ])
+  // And a ${…} cut by a continuation cannot be expanded: refused.
+  expect(() => parse('ARG A=${A:-alpine:3.2\\\n 0}\nFROM ${A:-evil.example/x:1}\n')).toThrow(
+    /ARG A cannot be expanded/,
+  )
+})
+
 test('quotes and escapes in meta ARG values are read as BuildKit reads them', () => {
   const text = `ARG A="alpine:3.20" B='x y' C=a\\ b\nFROM \${A}\n`
   expect(summary(parse(text))).toEqual([[2, undefined, 'image alpine:3.20']])
@@ -325,6 +371,11 @@ test.each([
   [
     'TARGETSTAGE, the stage --target builds (newest frontends)',
     'FROM ${TARGETSTAGE:+evil.example/}alpine:3.20\n',
+    /alpine:3\.20 for current ones, evil\.example\/alpine:3\.20 for the newest ones when TARGETSTAGE is default$/,
+  ],
+  [
+    'TARGETOSVERSION, which some builds define',
+    'FROM ${TARGETOSVERSION+evil.example/}alpine:3.20\n',
     /alpine:3\.20 for current ones, evil\.example\/alpine:3\.20 for the newest ones when TARGETSTAGE is default$/,
   ],
   [
@@ -515,11 +566,6 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       `FROM \\\n  # \\a\\l\\p\\i\\n\\e\\@\\s\\h\\a\\2\\5\\6\\:${'\\a'.repeat(64)}\n  evil.example/x:1\n`,
       /names "evil.example\/x:1" for BuildKit and "alpine@sha256:a+" for the gate/,
     ],
-    [
-      'a meta ARG split at a vertical tab by BuildKit (it names another image for ${A%%…})',
-      'ARG A=alpine:3.20\vA=evil.example/x:1\nFROM ${A%%?A=*}\n',
-      /the ARG at line 1 holds a space other than a space or a tab/,
-    ],
     // The file picks its frontend (`# syntax=docker/dockerfile:1.3`), and versions differ: every
     // generation must read the same FROM lines and meta ARGs.
     [
@@ -576,21 +622,6 @@ describe('a file BuildKit could read otherwise than the parser is refused, never
       '${…} holding a blank on a here-document line',
       'FROM alpine:3.20\nRUN echo ${X:-a b} <<EOF\nhi\nEOF\n',
       /line 2 has a \$\{…\} that Dockerfile frontend versions could read/,
-    ],
-    [
-      'a meta ARG name in quotes (BuildKit declares "A", not A)',
-      'ARG "A"=alpine:3.20\nFROM ${A:-evil.example/x:1}\n',
-      /the ARG at line 1 has a name with a quote or an escape/,
-    ],
-    [
-      'a meta ARG name with an escape (BuildKit declares A\\B, not AB)',
-      'ARG A\\B=alpine:3.20\nFROM ${AB:-evil.example/x:1}\n',
-      /the ARG at line 1 has a name with a quote or an escape/,
-    ],
-    [
-      'a meta ARG split at a no-break space',
-      'ARG A=alpine:3.20\u00a0A=evil.example/x:1\nFROM ${A%%?A=*}\n',
-      /the ARG at line 1 holds a space other than a space or a tab/,
     ],
     [
       'a lone carriage return (BuildKit ends lines at \\n only)',

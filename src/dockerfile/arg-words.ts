@@ -1,12 +1,23 @@
-// An ARG's names as BuildKit reads them (dockerfile/parser line_parsers.go parseWords, then
-// parseNameOrNameVal): words split at Unicode space outside quotes, quotes and escapes kept, each
-// name the word up to its first `=`. A name keeps its quotes and escapes (`ARG "A"=x` declares
-// `"A"`), where dockerfile-ast removes them. No library reads them as BuildKit does outside Go.
+// An ARG's names and values as BuildKit reads them (dockerfile/parser line_parsers.go parseWords,
+// then instructions/parse.go parseArg): words split at Unicode space outside quotes, quotes and
+// escapes kept; each word a name, up to its first `=`, and the raw value after it. A name keeps
+// its quotes and escapes (`ARG "A"=x` declares `"A"`); `ARG A b` declares A and b, no values.
+// dockerfile-ast reads several of these otherwise, so the gate takes them from here. No library
+// reads them as BuildKit does outside Go.
 import { isSpace } from './space.js'
 
-/** The names an ARG instruction declares; `rest` is its text after the keyword. */
-export function argNames(rest: string, escape: string): string[] {
-  return parseWords(rest, escape).map((word) => word.split('=')[0]!)
+/** One ARG a line declares: its value raw, for the shell lexer (undefined: none given). */
+export interface ArgPair {
+  name: string
+  value?: string
+}
+
+/** The ARGs an instruction declares; `rest` is its text after the keyword. */
+export function argPairs(rest: string, escape: string): ArgPair[] {
+  return parseWords(rest, escape).map((word) => {
+    const cut = word.indexOf('=')
+    return cut < 0 ? { name: word } : { name: word.slice(0, cut), value: word.slice(cut + 1) }
+  })
 }
 
 function parseWords(rest: string, escape: string): string[] {

@@ -10,10 +10,10 @@
 import type { Dockerfile, Heredoc, Instruction } from 'dockerfile-ast'
 import { escapeRegExp } from '../policy/glob.js'
 import { lexWords, type LexFlags } from './buildkit-words.js'
-import { argNames } from './arg-words.js'
+import { argPairs, type ArgPair } from './arg-words.js'
 import { DIRECTIVE_READINGS, readDirectives } from './directives.js'
 import { flagPullsOf, type FlagPull } from './flag-pulls.js'
-import { OTHER_SPACES, trimLeading } from './space.js'
+import { trimLeading } from './space.js'
 
 /**
  * Each FROM line's arguments as BuildKit reads them, raw (escapes and variables as written, for
@@ -24,7 +24,7 @@ export function readAsBuildkit(
   source: string,
   dockerfile: Dockerfile,
   escape: string,
-): { problem: string } | { fromArgs: string[][]; flagPulls: LocatedPull[] } {
+): { problem: string } | { fromArgs: string[][]; flagPulls: LocatedPull[]; metaArgs: ArgPair[] } {
   const read = buildkitReading(source, dockerfile, escape)
   if (typeof read === 'string') return { problem: read }
   let stage = -1
@@ -32,7 +32,15 @@ export function readAsBuildkit(
     if (instruction.keyword === 'from') stage++
     return instruction.pulls.map((pull) => ({ ...pull, line: instruction.line, stage }))
   })
-  return { fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])), flagPulls }
+  // The ARGs before the first FROM: what FROM lines expand.
+  const metaArgs = pulls(read)
+    .filter((i) => i.keyword === 'arg')
+    .flatMap((i) => argPairs(i.text.trim().replace(/^\S+/, ''), escape))
+  return {
+    fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])),
+    flagPulls,
+    metaArgs,
+  }
 }
 
 /** A flag naming a stage or an image (flag-pulls.ts), where it is. */
@@ -69,7 +77,6 @@ function buildkitReading(
     const current = buildkitInstructions(lines, escape, CURRENT)
     if (typeof current === 'string') return current
     return (
-      metaArgSplit(current, escape) ??
       parserDifference(current, dockerfile.getInstructions()) ??
       generationDifference(lines, escape, current) ??
       current
@@ -78,25 +85,6 @@ function buildkitReading(
     if (error instanceof Unreadable) return error.message
     throw error
   }
-}
-
-// BuildKit splits an ARG's words at any Unicode space (line_parsers.go parseWords); dockerfile-ast
-// at spaces and tabs only. And BuildKit keeps quotes and escapes in a name (arg-words.ts), which
-// dockerfile-ast removes. A meta ARG (before the first FROM) is what FROM lines expand.
-function metaArgSplit(theirs: BuildkitInstruction[], escape: string): string | undefined {
-  const args = pulls(theirs).filter((i) => i.keyword === 'arg')
-  const split = args.find((i) => OTHER_SPACE.test(i.text))
-  if (split !== undefined) {
-    return `the ARG at line ${split.line} holds a space other than a space or a tab, where BuildKit splits its words and the gate's parser does not`
-  }
-  const quoted = args.find((i) =>
-    argNames(i.text.trim().replace(/^\S+/, ''), escape).some(
-      (name) => /["']/.test(name) || name.includes(escape),
-    ),
-  )
-  return quoted === undefined
-    ? undefined
-    : `the ARG at line ${quoted.line} has a name with a quote or an escape, which BuildKit keeps in the name and the gate's parser does not`
 }
 
 function parserDifference(theirs: BuildkitInstruction[], ours: Instruction[]): string | undefined {
@@ -189,8 +177,6 @@ function heredocsOf(instruction: Instruction): Heredoc[] {
   if (target === null || !HEREDOC_INSTRUCTIONS.has(target.getKeyword())) return []
   return (target as Instruction & { getHeredocs(): Heredoc[] }).getHeredocs()
 }
-
-const OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`)
 
 /**
  * The instructions of `lines` as parser.go Parse splits them: an instruction's first line trimmed

@@ -134,8 +134,7 @@ class Lexer {
   }
 
   private braced(depth: number): string {
-    if (depth >= MAX_DEPTH)
-      throw new BeyondGate(`variables are nested more than ${MAX_DEPTH} deep`)
+    if (depth >= MAX_DEPTH) throw new BeyondGate(`variables are nested more than ${MAX_DEPTH} deep`)
     const name = this.name()
     if (name === '') throw new ExpandError('a `${…}` names no variable')
     OPERATOR.lastIndex = this.i

@@ -10,6 +10,7 @@
 // defined, and a base named like an earlier stage (case-insensitively) is that stage.
 import { DockerfileParser } from 'dockerfile-ast'
 import { describe } from '../errors.js'
+import type { ArgPair } from './arg-words.js'
 import { readAsBuildkit, type LocatedPull } from './buildkit-agreement.js'
 import { foreignFrontend } from './frontend.js'
 import { parseReference } from '../registry/index.js'
@@ -83,8 +84,8 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
   if ('problem' in buildkit) {
     throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`)
   }
-  const vars = metaArgs(dockerfile, options, escape, 'current')
-  const others = otherReadings(dockerfile, options, escape, vars)
+  const vars = metaArgs(buildkit.metaArgs, options, escape, 'current')
+  const others = otherReadings(buildkit.metaArgs, options, escape, vars)
   const stages = new Map<string, number>()
   const froms = dockerfile.getFROMs().map((from, index): FromLine => {
     const line = from.getInstructionRange().start.line + 1
@@ -203,6 +204,7 @@ interface OtherReading {
 }
 
 const PLATFORM_ARGS = [...platformArgs('').keys()]
+const OS_VERSION_ARGS = ['TARGETOSVERSION', 'BUILDOSVERSION']
 // Unlike the runner's in every part: a FROM that depends on the platform names another image.
 const OTHER_PLATFORM = 'windows/arm64/v8'
 
@@ -211,20 +213,27 @@ const OTHER_PLATFORM = 'windows/arm64/v8'
 const SOME_STAGE = 'targetstage0probe'
 
 function otherReadings(
-  dockerfile: ReturnType<typeof DockerfileParser.parse>,
+  declared: readonly ArgPair[],
   options: ParseOptions,
   escape: string,
   current: ReadonlyMap<string, string>,
 ): OtherReading[] {
   const read = (generation: ArgGeneration, builtins?: Map<string, string>): Map<string, string> =>
-    metaArgs(dockerfile, options, escape, generation, builtins)
+    metaArgs(declared, options, escape, generation, builtins)
   return [
     { about: 'older ones', vars: read('older'), olderLexer: false },
     { about: 'the oldest ones', vars: read('oldest'), olderLexer: true },
     // Since late 2024 TARGETSTAGE is the stage `--target` builds, or "default": not ours to know.
+    // The OS version ARGs some builds define are read the same way (set, to anything).
     ...['default', SOME_STAGE].map((stage) => ({
       about: `the newest ones when TARGETSTAGE is ${stage}`,
-      vars: read('current', new Map([['TARGETSTAGE', stage]])),
+      vars: read(
+        'current',
+        new Map([
+          ['TARGETSTAGE', stage],
+          ...OS_VERSION_ARGS.map((name): [string, string] => [name, stage]),
+        ]),
+      ),
       olderLexer: false,
     })),
     // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
@@ -326,7 +335,7 @@ function resolveBase(
  * older lexer (expand.ts).
  */
 function metaArgs(
-  dockerfile: ReturnType<typeof DockerfileParser.parse>,
+  declared: readonly ArgPair[],
   options: ParseOptions,
   escape: string,
   generation: ArgGeneration,
@@ -334,37 +343,36 @@ function metaArgs(
 ): Map<string, string> {
   const vars = new Map([...platformArgs(options.platform), ...builtins])
   for (const [name, value] of options.buildArgs) if (vars.has(name)) vars.set(name, value)
-  for (const arg of dockerfile.getInitialARGs()) {
-    for (const property of arg.getProperties()) {
-      const name = property.getName()
-      const given = options.buildArgs.get(name)
-      const raw = property.getUnescapedValue()
-      if (given !== undefined) {
-        vars.set(name, given)
-      } else if (generation !== 'current') {
-        let value = ''
-        try {
-          value = raw === null ? '' : expandWord(raw, vars, escape, generation === 'oldest').value
-        } catch (error) {
-          // Older frontends set a default they could not expand to ""; one the gate cannot
-          // expand may be something else for them.
-          if (error instanceof BeyondGate) {
-            throw new ExpandError(`ARG ${name} cannot be expanded: ${describe(error)}`)
-          }
-        }
-        vars.set(name, value)
-      } else if (raw !== null) {
-        try {
-          vars.set(name, expandWord(raw, vars, escape).value)
-        } catch (error) {
-          // BuildKit fails the build on a meta ARG it cannot expand. Leaving it unset here would
-          // let `${NAME:-x}` name x where BuildKit, expanding more than this does, names another.
+  for (const { name, value: raw } of declared) {
+    // instructions/parse.go: an ARG with an empty name fails the build.
+    if (name === '') throw new ExpandError('an ARG before the first FROM has an empty name')
+    const given = options.buildArgs.get(name)
+    if (given !== undefined) {
+      vars.set(name, given)
+    } else if (generation !== 'current') {
+      let value = ''
+      try {
+        value =
+          raw === undefined ? '' : expandWord(raw, vars, escape, generation === 'oldest').value
+      } catch (error) {
+        // Older frontends set a default they could not expand to ""; one the gate cannot expand
+        // may be something else for them.
+        if (error instanceof BeyondGate) {
           throw new ExpandError(`ARG ${name} cannot be expanded: ${describe(error)}`)
         }
-      } else if (!vars.has(name)) {
-        // Declared without a value and not given: unset (`${NAME:-x}` gives x).
-        vars.delete(name)
       }
+      vars.set(name, value)
+    } else if (raw !== undefined) {
+      try {
+        vars.set(name, expandWord(raw, vars, escape).value)
+      } catch (error) {
+        // BuildKit fails the build on a meta ARG it cannot expand. Leaving it unset here would
+        // let `${NAME:-x}` name x where BuildKit, expanding more than this does, names another.
+        throw new ExpandError(`ARG ${name} cannot be expanded: ${describe(error)}`)
+      }
+    } else if (!vars.has(name)) {
+      // Declared without a value and not given: unset (`${NAME:-x}` gives x).
+      vars.delete(name)
     }
   }
   return vars
