@@ -190,14 +190,19 @@ class Lexer {
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/arg-words.ts
-// An ARG's names as BuildKit reads them (dockerfile/parser line_parsers.go parseWords, then
-// parseNameOrNameVal): words split at Unicode space outside quotes, quotes and escapes kept, each
-// name the word up to its first `=`. A name keeps its quotes and escapes (`ARG "A"=x` declares
-// `"A"`), where dockerfile-ast removes them. No library reads them as BuildKit does outside Go.
+// An ARG's names and values as BuildKit reads them (dockerfile/parser line_parsers.go parseWords,
+// then instructions/parse.go parseArg): words split at Unicode space outside quotes, quotes and
+// escapes kept; each word a name, up to its first `=`, and the raw value after it. A name keeps
+// its quotes and escapes (`ARG "A"=x` declares `"A"`); `ARG A b` declares A and b, no values.
+// dockerfile-ast reads several of these otherwise, so the gate takes them from here. No library
+// reads them as BuildKit does outside Go.
 
-/** The names an ARG instruction declares; `rest` is its text after the keyword. */
-function argNames(rest, escape) {
-    return parseWords(rest, escape).map((word) => word.split('=')[0]);
+/** The ARGs an instruction declares; `rest` is its text after the keyword. */
+function argPairs(rest, escape) {
+    return parseWords(rest, escape).map((word) => {
+        const cut = word.indexOf('=');
+        return cut < 0 ? { name: word } : { name: word.slice(0, cut), value: word.slice(cut + 1) };
+    });
 }
 function parseWords(rest, escape) {
     const chars = Array.from(rest);
@@ -461,7 +466,15 @@ function readAsBuildkit(source, dockerfile, escape) {
             stage++;
         return instruction.pulls.map((pull) => ({ ...pull, line: instruction.line, stage }));
     });
-    return { fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])), flagPulls };
+    // The ARGs before the first FROM: what FROM lines expand.
+    const metaArgs = pulls(read)
+        .filter((i) => i.keyword === 'arg')
+        .flatMap((i) => argPairs(i.text.trim().replace(/^\S+/, ''), escape));
+    return {
+        fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])),
+        flagPulls,
+        metaArgs,
+    };
 }
 function buildkitReading(source, dockerfile, escape) {
     const lines = source.split('\n').map((line) => line.replace(/\r$/, ''));
@@ -488,8 +501,7 @@ function buildkitReading(source, dockerfile, escape) {
         const current = buildkitInstructions(lines, escape, CURRENT);
         if (typeof current === 'string')
             return current;
-        return (metaArgSplit(current, escape) ??
-            parserDifference(current, dockerfile.getInstructions()) ??
+        return (parserDifference(current, dockerfile.getInstructions()) ??
             generationDifference(lines, escape, current) ??
             current);
     }
@@ -498,20 +510,6 @@ function buildkitReading(source, dockerfile, escape) {
             return error.message;
         throw error;
     }
-}
-// BuildKit splits an ARG's words at any Unicode space (line_parsers.go parseWords); dockerfile-ast
-// at spaces and tabs only. And BuildKit keeps quotes and escapes in a name (arg-words.ts), which
-// dockerfile-ast removes. A meta ARG (before the first FROM) is what FROM lines expand.
-function metaArgSplit(theirs, escape) {
-    const args = pulls(theirs).filter((i) => i.keyword === 'arg');
-    const split = args.find((i) => OTHER_SPACE.test(i.text));
-    if (split !== undefined) {
-        return `the ARG at line ${split.line} holds a space other than a space or a tab, where BuildKit splits its words and the gate's parser does not`;
-    }
-    const quoted = args.find((i) => argNames(i.text.trim().replace(/^\S+/, ''), escape).some((name) => /["']/.test(name) || name.includes(escape)));
-    return quoted === undefined
-        ? undefined
-        : `the ARG at line ${quoted.line} has a name with a quote or an escape, which BuildKit keeps in the name and the gate's parser does not`;
 }
 function parserDifference(theirs, ours) {
     for (let i = 0; i < Math.max(theirs.length, ours.length); i++) {
@@ -574,7 +572,6 @@ function heredocsOf(instruction) {
         return [];
     return target.getHeredocs();
 }
-const OTHER_SPACE = new RegExp(`[${OTHER_SPACES}]`);
 /**
  * The instructions of `lines` as parser.go Parse splits them: an instruction's first line trimmed
  * of leading space; comment and empty lines skipped, also inside a continuation; a continuation
@@ -1236,8 +1233,8 @@ function parseDockerfile(text, options) {
     if ('problem' in buildkit) {
         throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`);
     }
-    const vars = metaArgs(dockerfile, options, escape, 'current');
-    const others = otherReadings(dockerfile, options, escape, vars);
+    const vars = metaArgs(buildkit.metaArgs, options, escape, 'current');
+    const others = otherReadings(buildkit.metaArgs, options, escape, vars);
     const stages = new Map();
     const froms = dockerfile.getFROMs().map((from, index) => {
         const line = from.getInstructionRange().start.line + 1;
@@ -1337,20 +1334,25 @@ function flagBase(pull, froms, stages, escape) {
     return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) };
 }
 const PLATFORM_ARGS = [...platformArgs('').keys()];
+const OS_VERSION_ARGS = ['TARGETOSVERSION', 'BUILDOSVERSION'];
 // Unlike the runner's in every part: a FROM that depends on the platform names another image.
 const OTHER_PLATFORM = 'windows/arm64/v8';
 // A value no target stage is named: with it and with "default", a FROM that uses TARGETSTAGE at
 // all names two images.
 const SOME_STAGE = 'targetstage0probe';
-function otherReadings(dockerfile, options, escape, current) {
-    const read = (generation, builtins) => metaArgs(dockerfile, options, escape, generation, builtins);
+function otherReadings(declared, options, escape, current) {
+    const read = (generation, builtins) => metaArgs(declared, options, escape, generation, builtins);
     return [
         { about: 'older ones', vars: read('older'), olderLexer: false },
         { about: 'the oldest ones', vars: read('oldest'), olderLexer: true },
         // Since late 2024 TARGETSTAGE is the stage `--target` builds, or "default": not ours to know.
+        // The OS version ARGs some builds define are read the same way (set, to anything).
         ...['default', SOME_STAGE].map((stage) => ({
             about: `the newest ones when TARGETSTAGE is ${stage}`,
-            vars: read('current', new Map([['TARGETSTAGE', stage]])),
+            vars: read('current', new Map([
+                ['TARGETSTAGE', stage],
+                ...OS_VERSION_ARGS.map((name) => [name, stage]),
+            ])),
             olderLexer: false,
         })),
         // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
@@ -1440,47 +1442,47 @@ function resolveBase(written, vars, escape, stages) {
  * and one whose default they cannot expand to "" rather than failing; the oldest also had an
  * older lexer (expand.ts).
  */
-function metaArgs(dockerfile, options, escape, generation, builtins = new Map()) {
+function metaArgs(declared, options, escape, generation, builtins = new Map()) {
     const vars = new Map([...platformArgs(options.platform), ...builtins]);
     for (const [name, value] of options.buildArgs)
         if (vars.has(name))
             vars.set(name, value);
-    for (const arg of dockerfile.getInitialARGs()) {
-        for (const property of arg.getProperties()) {
-            const name = property.getName();
-            const given = options.buildArgs.get(name);
-            const raw = property.getUnescapedValue();
-            if (given !== undefined) {
-                vars.set(name, given);
+    for (const { name, value: raw } of declared) {
+        // instructions/parse.go: an ARG with an empty name fails the build.
+        if (name === '')
+            throw new ExpandError('an ARG before the first FROM has an empty name');
+        const given = options.buildArgs.get(name);
+        if (given !== undefined) {
+            vars.set(name, given);
+        }
+        else if (generation !== 'current') {
+            let value = '';
+            try {
+                value =
+                    raw === undefined ? '' : expandWord(raw, vars, escape, generation === 'oldest').value;
             }
-            else if (generation !== 'current') {
-                let value = '';
-                try {
-                    value = raw === null ? '' : expandWord(raw, vars, escape, generation === 'oldest').value;
-                }
-                catch (error) {
-                    // Older frontends set a default they could not expand to ""; one the gate cannot
-                    // expand may be something else for them.
-                    if (error instanceof BeyondGate) {
-                        throw new ExpandError(`ARG ${name} cannot be expanded: ${(0,errors/* describe */.q0)(error)}`);
-                    }
-                }
-                vars.set(name, value);
-            }
-            else if (raw !== null) {
-                try {
-                    vars.set(name, expandWord(raw, vars, escape).value);
-                }
-                catch (error) {
-                    // BuildKit fails the build on a meta ARG it cannot expand. Leaving it unset here would
-                    // let `${NAME:-x}` name x where BuildKit, expanding more than this does, names another.
+            catch (error) {
+                // Older frontends set a default they could not expand to ""; one the gate cannot expand
+                // may be something else for them.
+                if (error instanceof BeyondGate) {
                     throw new ExpandError(`ARG ${name} cannot be expanded: ${(0,errors/* describe */.q0)(error)}`);
                 }
             }
-            else if (!vars.has(name)) {
-                // Declared without a value and not given: unset (`${NAME:-x}` gives x).
-                vars.delete(name);
+            vars.set(name, value);
+        }
+        else if (raw !== undefined) {
+            try {
+                vars.set(name, expandWord(raw, vars, escape).value);
             }
+            catch (error) {
+                // BuildKit fails the build on a meta ARG it cannot expand. Leaving it unset here would
+                // let `${NAME:-x}` name x where BuildKit, expanding more than this does, names another.
+                throw new ExpandError(`ARG ${name} cannot be expanded: ${(0,errors/* describe */.q0)(error)}`);
+            }
+        }
+        else if (!vars.has(name)) {
+            // Declared without a value and not given: unset (`${NAME:-x}` gives x).
+            vars.delete(name);
         }
     }
     return vars;
