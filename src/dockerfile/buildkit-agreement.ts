@@ -32,10 +32,15 @@ export function readAsBuildkit(
     if (instruction.keyword === 'from') stage++
     return instruction.pulls.map((pull) => ({ ...pull, line: instruction.line, stage }))
   })
-  // The ARGs before the first FROM: what FROM lines expand.
-  const metaArgs = pulls(read)
+  // The ARGs before the first FROM: what FROM lines expand. BuildKit takes leading `--` words off
+  // an ARG as flags (byte by byte, quotes and `\` their own way: flag-pulls.ts) and drops them;
+  // no ARG needs one, so one that has any is refused rather than read a third way.
+  const args = pulls(read)
     .filter((i) => i.keyword === 'arg')
-    .flatMap((i) => argPairs(i.text.trim().replace(/^\S+/, ''), escape))
+    .map((i) => ({ line: i.line, rest: i.text.trim().replace(/^\S+/, '') }))
+  const flagged = args.find((a) => a.rest.trimStart().startsWith('--'))
+  if (flagged !== undefined) return { problem: `the ARG at line ${flagged.line} has flags` }
+  const metaArgs = args.flatMap((a) => argPairs(a.rest, escape))
   return {
     fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])),
     flagPulls,

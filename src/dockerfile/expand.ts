@@ -5,10 +5,11 @@ import { LIMITS } from '../limits.js'
 import { BeyondGate, ExpandError } from './expand-error.js'
 import { replacePattern, trimPrefix, trimSuffix } from './shell-pattern.js'
 
-/** What an expansion gave: the word, and the variables it read that were unset. */
+/** What an expansion gave: the word, the variables it read that were unset, and all it read. */
 export interface Expanded {
   value: string
   unset: string[]
+  read: string[]
 }
 
 const MAX_DEPTH = LIMITS.fromExpansionDepth
@@ -36,12 +37,13 @@ export function expandWord(
 ): Expanded {
   const lexer = new Lexer(word, vars, escape, older)
   const value = lexer.word(undefined, 0)
-  return { value, unset: [...lexer.unset] }
+  return { value, unset: [...lexer.unset], read: [...lexer.read] }
 }
 
 class Lexer {
   private i = 0
   readonly unset = new Set<string>()
+  readonly read = new Set<string>()
 
   constructor(
     private readonly text: string,
@@ -150,6 +152,7 @@ class Lexer {
     this.i += op.length
     if (op === '/' || op === '//') return this.replaced(name, op === '//', depth)
     const value = this.vars.get(name)
+    this.read.add(name)
     // As BuildKit: a trim's pattern keeps its escapes, the other operators' words do not.
     const word = this.word('}', depth + 1, op[0] === '#' || op[0] === '%')
     this.i++ // the closing brace
@@ -198,6 +201,7 @@ class Lexer {
   }
 
   private lookup(name: string): string | undefined {
+    this.read.add(name)
     const value = this.vars.get(name)
     if (value === undefined) this.unset.add(name)
     return value

@@ -16,7 +16,7 @@ import { foreignFrontend } from './frontend.js'
 import { parseReference } from '../registry/index.js'
 import type { ImageRef } from '../types.js'
 import { BeyondGate, ExpandError } from './expand-error.js'
-import { expandWord } from './expand.js'
+import { expandWord, type Expanded } from './expand.js'
 
 /** What one FROM line names. */
 export type FromBase =
@@ -84,7 +84,7 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
   if ('problem' in buildkit) {
     throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`)
   }
-  const vars = metaArgs(buildkit.metaArgs, options, escape, 'current')
+  const { vars, dependent } = metaArgs(buildkit.metaArgs, options, escape, 'current')
   const others = otherReadings(buildkit.metaArgs, options, escape, vars)
   const stages = new Map<string, number>()
   const froms = dockerfile.getFROMs().map((from, index): FromLine => {
@@ -129,7 +129,7 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
     }
     const base = resolveBase(written, vars, escape, stages)
     const differs =
-      base.kind === 'invalid' ? undefined : otherExpansion(written, vars, others, escape)
+      base.kind === 'invalid' ? undefined : otherExpansion(written, vars, dependent, others, escape)
     if (differs !== undefined) return invalid(differs)
     if (stage !== undefined) stages.set(stage.toLowerCase(), index)
     return {
@@ -203,10 +203,7 @@ interface OtherReading {
   olderLexer: boolean
 }
 
-const PLATFORM_ARGS = [...platformArgs('').keys()]
 const OS_VERSION_ARGS = ['TARGETOSVERSION', 'BUILDOSVERSION']
-// Unlike the runner's in every part: a FROM that depends on the platform names another image.
-const OTHER_PLATFORM = 'windows/arm64/v8'
 
 // A value no target stage is named: with it and with "default", a FROM that uses TARGETSTAGE at
 // all names two images.
@@ -219,7 +216,7 @@ function otherReadings(
   current: ReadonlyMap<string, string>,
 ): OtherReading[] {
   const read = (generation: ArgGeneration, builtins?: Map<string, string>): Map<string, string> =>
-    metaArgs(declared, options, escape, generation, builtins)
+    metaArgs(declared, options, escape, generation, builtins).vars
   return [
     { about: 'older ones', vars: read('older'), olderLexer: false },
     { about: 'the oldest ones', vars: read('oldest'), olderLexer: true },
@@ -238,16 +235,6 @@ function otherReadings(
     })),
     // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
     { about: 'the newest ones', vars: withEpochNormalised(current), olderLexer: false },
-    // Unless build-args names the platform, the build may make others than the runner's.
-    ...(PLATFORM_ARGS.some((name) => options.buildArgs.has(name))
-      ? []
-      : [
-          {
-            about: `a build for ${OTHER_PLATFORM} (give TARGETPLATFORM in build-args, once for each platform the build makes)`,
-            vars: read('current', platformArgs(OTHER_PLATFORM)),
-            olderLexer: false,
-          },
-        ]),
   ]
 }
 
@@ -273,10 +260,17 @@ function withEpochNormalised(vars: ReadonlyMap<string, string>): Map<string, str
 function otherExpansion(
   written: string,
   vars: ReadonlyMap<string, string>,
+  dependent: ReadonlySet<string>,
   others: readonly OtherReading[],
   escape: string,
 ): string | undefined {
-  const current = expandWord(written, vars, escape).value
+  const { value: current, read } = expandWord(written, vars, escape)
+  // A build may make several platforms, and the runner's is a guess: a base that depends on one
+  // the build-args do not name could be another image for each.
+  const platform = read.find((name) => dependent.has(name))
+  if (platform !== undefined) {
+    return `it depends on the build's platform (through ${platform}): give TARGETPLATFORM and BUILDPLATFORM in build-args, once for each platform the build makes`
+  }
   for (const other of others) {
     let theirs: string
     try {
@@ -340,15 +334,25 @@ function metaArgs(
   escape: string,
   generation: ArgGeneration,
   builtins: ReadonlyMap<string, string> = new Map(),
-): Map<string, string> {
-  const vars = new Map([...platformArgs(options.platform), ...builtins])
-  for (const [name, value] of options.buildArgs) if (vars.has(name)) vars.set(name, value)
+): { vars: Map<string, string>; dependent: Set<string> } {
+  const vars = new Map([...automaticArgs(options), ...builtins])
+  // The automatic ARGs of a platform the build-args do not name, and the ARGs set from them.
+  const dependent = new Set(
+    [...vars.keys()].filter((name) => !options.buildArgs.has(platformOf(name) ?? name)),
+  )
+  for (const [name, value] of options.buildArgs) {
+    if (vars.has(name)) {
+      vars.set(name, value)
+      dependent.delete(name)
+    }
+  }
   for (const { name, value: raw } of declared) {
     // instructions/parse.go: an ARG with an empty name fails the build.
     if (name === '') throw new ExpandError('an ARG before the first FROM has an empty name')
     const given = options.buildArgs.get(name)
     if (given !== undefined) {
       vars.set(name, given)
+      dependent.delete(name)
     } else if (generation !== 'current') {
       let value = ''
       try {
@@ -363,17 +367,36 @@ function metaArgs(
       }
       vars.set(name, value)
     } else if (raw !== undefined) {
+      let expanded: Expanded
       try {
-        vars.set(name, expandWord(raw, vars, escape).value)
+        expanded = expandWord(raw, vars, escape)
       } catch (error) {
         // BuildKit fails the build on a meta ARG it cannot expand. Leaving it unset here would
         // let `${NAME:-x}` name x where BuildKit, expanding more than this does, names another.
         throw new ExpandError(`ARG ${name} cannot be expanded: ${describe(error)}`)
       }
+      vars.set(name, expanded.value)
+      if (expanded.read.some((read) => dependent.has(read))) dependent.add(name)
+      else dependent.delete(name)
     } else if (!vars.has(name)) {
       // Declared without a value and not given: unset (`${NAME:-x}` gives x).
       vars.delete(name)
     }
   }
-  return vars
+  return { vars, dependent }
+}
+
+/** The automatic platform ARGs: each family from its `*PLATFORM` build-arg, else the runner's. */
+function automaticArgs(options: ParseOptions): Map<string, string> {
+  const family = (prefix: string): [string, string][] =>
+    [...platformArgs(options.buildArgs.get(`${prefix}PLATFORM`) ?? options.platform)].filter(
+      ([name]) => name.startsWith(prefix),
+    )
+  return new Map([...family('BUILD'), ...family('TARGET')])
+}
+
+// TARGETARCH's family is given with TARGETPLATFORM.
+const platformOf = (name: string): string | undefined => {
+  const family = /^(BUILD|TARGET)(OS|ARCH|VARIANT)$/.exec(name)?.[1]
+  return family === undefined ? undefined : `${family}PLATFORM`
 }
