@@ -45,17 +45,15 @@ export interface FromLine {
   base: FromBase
 }
 
-/** The automatic platform ARGs (BuildKit defines them in the global scope), from one platform. */
-export function platformArgs(platform: string): Map<string, string> {
+/** One family (BUILD or TARGET) of the automatic platform ARGs BuildKit defines, from a platform. */
+function platformFamily(prefix: 'BUILD' | 'TARGET', platform: string): [string, string][] {
   const [os = '', arch = '', variant = ''] = platform.split('/')
-  const args = new Map<string, string>()
-  for (const prefix of ['BUILD', 'TARGET']) {
-    args.set(`${prefix}PLATFORM`, platform)
-    args.set(`${prefix}OS`, os)
-    args.set(`${prefix}ARCH`, arch)
-    args.set(`${prefix}VARIANT`, variant)
-  }
-  return args
+  return [
+    [`${prefix}PLATFORM`, platform],
+    [`${prefix}OS`, os],
+    [`${prefix}ARCH`, arch],
+    [`${prefix}VARIANT`, variant],
+  ]
 }
 
 export interface ParseOptions {
@@ -378,21 +376,19 @@ function metaArgs(
       vars.set(name, expanded.value)
       if (expanded.read.some((read) => dependent.has(read))) dependent.add(name)
       else dependent.delete(name)
-    } else if (!vars.has(name)) {
-      // Declared without a value and not given: unset (`${NAME:-x}` gives x).
-      vars.delete(name)
     }
+    // Declared without a value and not given: as it was (unset unless automatic).
   }
   return { vars, dependent }
 }
 
 /** The automatic platform ARGs: each family from its `*PLATFORM` build-arg, else the runner's. */
 function automaticArgs(options: ParseOptions): Map<string, string> {
-  const family = (prefix: string): [string, string][] =>
-    [...platformArgs(options.buildArgs.get(`${prefix}PLATFORM`) ?? options.platform)].filter(
-      ([name]) => name.startsWith(prefix),
-    )
-  return new Map([...family('BUILD'), ...family('TARGET')])
+  return new Map(
+    (['BUILD', 'TARGET'] as const).flatMap((prefix) =>
+      platformFamily(prefix, options.buildArgs.get(`${prefix}PLATFORM`) ?? options.platform),
+    ),
+  )
 }
 
 // TARGETARCH's family is given with TARGETPLATFORM.
