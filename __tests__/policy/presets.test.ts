@@ -79,6 +79,7 @@ describe('an identity that any GitHub repository meets is refused', () => {
   test.each([
     "{ san: { regexp: 'https://github\\.com/.+' } }",
     "{ san: { regexp: 'https://github\\.com/[^/]+/[^/]+/\\.github/workflows/.*' }, issuer: { regexp: 'https://token\\.actions\\..*' } }",
+    "{ san: { regexp: 'https://github\\.com/.+' }, sourceRepositoryUri: { regexp: 'https://github\\.com/.*' } }",
   ])('%s', (entry) => {
     expect(() => expand(entry)).toThrow(/matches the workflows of every GitHub repository/)
   })

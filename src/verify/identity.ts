@@ -103,11 +103,22 @@ const ANY_REPOSITORY_PROBES = [
   'https://github.com/probe-owner-a/probe-repo-a/.github/workflows/any.yml@refs/heads/main',
   'https://github.com/probe-owner-b/probe-repo-b/.github/workflows/other.yaml@refs/tags/v1',
 ]
-const REPOSITORY_PINS: GithubExtensionName[] = [
-  'sourceRepositoryUri',
-  'sourceRepositoryIdentifier',
-  'sourceRepositoryOwnerUri',
-  'sourceRepositoryOwnerIdentifier',
+// The extensions that pin a repository or owner, each with the values the two probe repositories'
+// certificates would carry: a pin that admits both pins nothing (`sourceRepositoryUri: .*`).
+const REPOSITORY_PINS: [GithubExtensionName, [string, string]][] = [
+  [
+    'sourceRepositoryUri',
+    [
+      'https://github.com/probe-owner-a/probe-repo-a',
+      'https://github.com/probe-owner-b/probe-repo-b',
+    ],
+  ],
+  ['sourceRepositoryIdentifier', ['1', '2']],
+  [
+    'sourceRepositoryOwnerUri',
+    ['https://github.com/probe-owner-a', 'https://github.com/probe-owner-b'],
+  ],
+  ['sourceRepositoryOwnerIdentifier', ['3', '4']],
 ]
 
 /**
@@ -119,9 +130,13 @@ export function acceptsAnyRepository(identity: {
   issuer: StringMatcher
   github?: Partial<Record<GithubExtensionName, StringMatcher>>
 }): boolean {
+  const pins = REPOSITORY_PINS.some(([name, probes]) => {
+    const pin = identity.github?.[name]
+    return pin !== undefined && !probes.every((probe) => matches(pin, probe))
+  })
   return (
     matches(identity.issuer, GITHUB_ACTIONS_ISSUER) &&
     ANY_REPOSITORY_PROBES.every((probe) => matches(identity.subjectAlternativeName, probe)) &&
-    !REPOSITORY_PINS.some((name) => identity.github?.[name] !== undefined)
+    !pins
   )
 }
