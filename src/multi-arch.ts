@@ -26,7 +26,7 @@ export async function examinePlatforms(
   selection: Exclude<PlatformSelection, 'index'>,
   inputs: Pick<Inputs, 'requirements'>,
   examiner: Examiner,
-  imageBytes?: ByteAllowance,
+  imageBytes: ByteAllowance,
 ): Promise<ExaminedPlatforms> {
   let manifests: Descriptor[]
   try {

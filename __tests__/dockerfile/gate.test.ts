@@ -296,7 +296,7 @@ describe('Dockerfile base images', () => {
     ).rejects.toThrow(/`build-args` input takes one NAME=value per line/)
     const many = dockerfile('many/Dockerfile', 'FROM alpine:3.20\n'.repeat(257))
     await expect(parseInputs(get({ dockerfile: many }))).rejects.toThrow(
-      /257 FROM lines; at most 256/,
+      /257 FROM lines and --from images; at most 256/,
     )
     const empty = dockerfile('empty/Dockerfile', '# no instructions\n')
     await expect(parseInputs(get({ dockerfile: empty }))).rejects.toThrow(/has no FROM instruction/)

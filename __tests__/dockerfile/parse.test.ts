@@ -245,7 +245,8 @@ FROM a AS b
   ])
   // Unpinned, the suggested line is the flag with the digest it resolved to.
   const digest = `sha256:${'b'.repeat(64)}`
-  expect(pinnedLine(froms[2]!, digest)).toBe(`COPY --from=evil.example/x:1@${digest}`)
+  expect(pinnedLine(froms[2]!, digest)).toBe(`--from=evil.example/x:1@${digest}`)
+  expect(pinnedLine(froms[3]!, digest)).toBe(`from=evil.example/y:1@${digest}`)
 })
 
 // extractBuilderFlags drops quotes and applies `\` inside a flag word; a mount is CSV; a mount's

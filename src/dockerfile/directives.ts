@@ -5,7 +5,7 @@
 import { OTHER_SPACES, trimLeading } from './space.js'
 
 /** How one frontend version reads directives. */
-export interface DirectiveReading {
+interface DirectiveReading {
   known: ReadonlySet<string>
   /** Any Unicode space between `#` and the name, not only Go's `\s`. */
   anySpaceAfterMark: boolean

@@ -1,4 +1,4 @@
-/** A FROM line that cannot be expanded; the message is the reason shown to the user. */
+/** A FROM line that cannot be expanded, or a Dockerfile the gate cannot read as BuildKit would. */
 export class ExpandError extends Error {}
 
 /**

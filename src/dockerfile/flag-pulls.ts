@@ -23,10 +23,12 @@ export function flagPullsOf(text: string): FlagPull[] {
   return builderFlags(rest).flatMap((word): FlagPull[] => {
     // bflag.go: `--name=value`; a string flag without `=` fails the build.
     const cut = word.indexOf('=')
-    if (!word.startsWith('--') || cut < 0) return []
+    if (cut < 0) return []
     const name = word.slice(2, cut).toLowerCase()
     const value = word.slice(cut + 1)
-    if (command !== 'run' && name === 'from') return [{ via: 'COPY --from', value, index: true }]
+    if (command !== 'run' && name === 'from') {
+      return [{ via: `${command.toUpperCase()} --from`, value, index: true }]
+    }
     if (command !== 'run' || name !== 'mount') return []
     return (csvFields(value) ?? []).flatMap((field) => {
       const at = field.indexOf('=')

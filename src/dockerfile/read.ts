@@ -4,7 +4,7 @@ import { LIMITS } from '../limits.js'
 import { expandPaths, readLimited, utf8 } from '../files/paths.js'
 import { parseDockerfile, type FromLine, type ParseOptions } from './parse.js'
 
-/** One Dockerfile and its FROM lines. */
+/** One Dockerfile, its FROM lines and the images its `--from` flags pull. */
 export interface ParsedDockerfile {
   /** As the input named it (or as its glob matched it), relative to the working directory. */
   path: string
@@ -37,7 +37,7 @@ export function readDockerfiles(
   const froms = parsed.reduce((n, d) => n + d.froms.length, 0)
   if (froms > LIMITS.dockerfileFromLines) {
     throw new InputError(
-      `The \`dockerfile\` input's files have ${froms} FROM lines; at most ${LIMITS.dockerfileFromLines} are checked in one run.`,
+      `The \`dockerfile\` input's files have ${froms} FROM lines and --from images; at most ${LIMITS.dockerfileFromLines} are checked in one run.`,
     )
   }
   return parsed

@@ -78,12 +78,21 @@ export function invalidResult(item: InvalidFrom): ImageResult {
   }
 }
 
-/** The FROM line to write instead of an unpinned one: the same line with the digest it resolved to. */
+/**
+ * What to write instead of an unpinned base: the FROM line, or the flag (`--from=…`, a mount's
+ * `from=…`) that names it, with the digest it resolved to.
+ */
+// How each flag is written in a Dockerfile (a mount's `from` is one field of --mount's value).
+const FLAG_SPELLING: Record<string, string> = {
+  'COPY --from': '--from',
+  'RUN --mount from': 'from',
+}
+
 export function pinnedLine(from: FromLine, digest: string): string {
   const text = from.base.kind === 'image' ? from.base.text : from.written
   const platform = from.platform === undefined ? '' : `--platform=${from.platform.written} `
   const stage = from.stage === undefined ? '' : ` AS ${from.stage}`
-  if (from.via !== undefined) return `${from.via}=${text}@${digest}`
+  if (from.via !== undefined) return `${FLAG_SPELLING[from.via] ?? from.via}=${text}@${digest}`
   return `FROM ${platform}${text}@${digest}${stage}`
 }
 
