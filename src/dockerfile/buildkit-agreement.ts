@@ -5,8 +5,9 @@
 // empty lines in continuations, here-documents) and says where the two disagree. The file picks
 // its frontend version (`# syntax=docker/dockerfile:1.2`), and versions read here-documents and
 // directives differently, so it is read as each generation does too, and every reading must name
-// the same FROM lines and meta ARGs. No maintained library reads a Dockerfile as BuildKit does
-// outside Go, hence this file.
+// the same FROM lines, meta ARGs and instructions whose flags pull images. What the gate then
+// expands (FROM words, meta ARGs, --from values) comes from this reading, not dockerfile-ast's.
+// No maintained library reads a Dockerfile as BuildKit does outside Go, hence this file.
 import type { Dockerfile, Heredoc, Instruction } from 'dockerfile-ast'
 import { escapeRegExp } from '../policy/glob.js'
 import { lexWords, type LexFlags } from './buildkit-words.js'
@@ -16,9 +17,9 @@ import { flagPullsOf, type FlagPull } from './flag-pulls.js'
 import { trimLeading } from './space.js'
 
 /**
- * Each FROM line's arguments as BuildKit reads them, raw (escapes and variables as written, for
- * expanding as BuildKit does); or why BuildKit could read `source` otherwise than `dockerfile`
- * (escape `escape`), in any frontend version.
+ * Each FROM line's arguments, the meta ARGs and the flags that pull images, as BuildKit reads
+ * them, raw (escapes and variables as written, for expanding as BuildKit does); or why BuildKit
+ * could read `source` otherwise than `dockerfile` (escape `escape`), in any frontend version.
  */
 export function readAsBuildkit(
   source: string,

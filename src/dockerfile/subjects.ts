@@ -1,5 +1,5 @@
-// From parsed Dockerfiles to subjects: each distinct base image once, with every FROM line that
-// names it; then, once judged, the per-Dockerfile view and the digest-pinning findings.
+// From parsed Dockerfiles to subjects: each distinct base image once, with every FROM line (or
+// --from flag) that names it; then, once judged, the per-Dockerfile view and the pinning findings.
 import { formatReference } from '../registry/index.js'
 import type {
   DockerfileResult,

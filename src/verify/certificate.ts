@@ -63,9 +63,10 @@ const LEGACY_PAIRS: [legacy: number, der: number, agree: (l: string, d: string) 
 /**
  * Why the leaf certificate's identity is ambiguous, or undefined when it is not (catalog T80,
  * T81): a repeated extension, a subject alternative name extension with other than one name, an
- * issuer or GitHub extension that is not exactly one DER UTF8String, or a deprecated raw extension
- * that disagrees with its DER successor. Fulcio never issues such a certificate, and a policy
- * must not depend on which of two values a library happens to read.
+ * issuer or GitHub extension that is not exactly one DER UTF8String, a deprecated raw extension
+ * that disagrees with its DER successor, or a name or issuer that is not ASCII (which sigstore-js
+ * would misread). Fulcio never issues such a certificate, and a policy must not depend on which
+ * of two values a library happens to read.
  */
 export function certificateProblem(certificate: X509Certificate): string | undefined {
   const values = new Map<string, Buffer>()
