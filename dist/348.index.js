@@ -324,12 +324,13 @@ function flagPullsOf(text) {
     return builderFlags(rest).flatMap((word) => {
         // bflag.go: `--name=value`; a string flag without `=` fails the build.
         const cut = word.indexOf('=');
-        if (!word.startsWith('--') || cut < 0)
+        if (cut < 0)
             return [];
         const name = word.slice(2, cut).toLowerCase();
         const value = word.slice(cut + 1);
-        if (command !== 'run' && name === 'from')
-            return [{ via: 'COPY --from', value, index: true }];
+        if (command !== 'run' && name === 'from') {
+            return [{ via: `${command.toUpperCase()} --from`, value, index: true }];
+        }
         if (command !== 'run' || name !== 'mount')
             return [];
         return (csvFields(value) ?? []).flatMap((field) => {
@@ -452,9 +453,9 @@ function csvFields(value) {
 
 
 /**
- * Each FROM line's arguments as BuildKit reads them, raw (escapes and variables as written, for
- * expanding as BuildKit does); or why BuildKit could read `source` otherwise than `dockerfile`
- * (escape `escape`), in any frontend version.
+ * Each FROM line's arguments, the meta ARGs and the flags that pull images, as BuildKit reads
+ * them, raw (escapes and variables as written, for expanding as BuildKit does); or why BuildKit
+ * could read `source` otherwise than `dockerfile` (escape `escape`), in any frontend version.
  */
 function readAsBuildkit(source, dockerfile, escape) {
     const read = buildkitReading(source, dockerfile, escape);
@@ -466,10 +467,16 @@ function readAsBuildkit(source, dockerfile, escape) {
             stage++;
         return instruction.pulls.map((pull) => ({ ...pull, line: instruction.line, stage }));
     });
-    // The ARGs before the first FROM: what FROM lines expand.
-    const metaArgs = pulls(read)
+    // The ARGs before the first FROM: what FROM lines expand. BuildKit takes leading `--` words off
+    // an ARG as flags (byte by byte, quotes and `\` their own way: flag-pulls.ts) and drops them;
+    // no ARG needs one, so one that has any is refused rather than read a third way.
+    const args = pulls(read)
         .filter((i) => i.keyword === 'arg')
-        .flatMap((i) => argPairs(i.text.trim().replace(/^\S+/, ''), escape));
+        .map((i) => ({ line: i.line, rest: i.text.trim().replace(/^\S+/, '') }));
+    const flagged = args.find((a) => a.rest.trimStart().startsWith('--'));
+    if (flagged !== undefined)
+        return { problem: `the ARG at line ${flagged.line} has flags` };
+    const metaArgs = args.flatMap((a) => argPairs(a.rest, escape));
     return {
         fromArgs: read.flatMap((i) => (i.from === undefined ? [] : [i.from.raw])),
         flagPulls,
@@ -818,7 +825,7 @@ function foreignFrontend(source, buildArgs) {
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/expand-error.ts
-/** A FROM line that cannot be expanded; the message is the reason shown to the user. */
+/** A FROM line that cannot be expanded, or a Dockerfile the gate cannot read as BuildKit would. */
 class ExpandError extends Error {
 }
 /**
@@ -1004,7 +1011,7 @@ const OLDER_OPERATORS = new Set([':-', ':+']);
 function expandWord(word, vars, escape = '\\', older = false) {
     const lexer = new expand_Lexer(word, vars, escape, older);
     const value = lexer.word(undefined, 0);
-    return { value, unset: [...lexer.unset] };
+    return { value, unset: [...lexer.unset], read: [...lexer.read] };
 }
 class expand_Lexer {
     text;
@@ -1013,6 +1020,7 @@ class expand_Lexer {
     older;
     i = 0;
     unset = new Set();
+    read = new Set();
     constructor(text, vars, escape, older) {
         this.text = text;
         this.vars = vars;
@@ -1129,6 +1137,7 @@ class expand_Lexer {
         if (op === '/' || op === '//')
             return this.replaced(name, op === '//', depth);
         const value = this.vars.get(name);
+        this.read.add(name);
         // As BuildKit: a trim's pattern keeps its escapes, the other operators' words do not.
         const word = this.word('}', depth + 1, op[0] === '#' || op[0] === '%');
         this.i++; // the closing brace
@@ -1177,6 +1186,7 @@ class expand_Lexer {
         return m[0];
     }
     lookup(name) {
+        this.read.add(name);
         const value = this.vars.get(name);
         if (value === undefined)
             this.unset.add(name);
@@ -1202,17 +1212,15 @@ class expand_Lexer {
 
 
 
-/** The automatic platform ARGs (BuildKit defines them in the global scope), from one platform. */
-function platformArgs(platform) {
+/** One family (BUILD or TARGET) of the automatic platform ARGs BuildKit defines, from a platform. */
+function platformFamily(prefix, platform) {
     const [os = '', arch = '', variant = ''] = platform.split('/');
-    const args = new Map();
-    for (const prefix of ['BUILD', 'TARGET']) {
-        args.set(`${prefix}PLATFORM`, platform);
-        args.set(`${prefix}OS`, os);
-        args.set(`${prefix}ARCH`, arch);
-        args.set(`${prefix}VARIANT`, variant);
-    }
-    return args;
+    return [
+        [`${prefix}PLATFORM`, platform],
+        [`${prefix}OS`, os],
+        [`${prefix}ARCH`, arch],
+        [`${prefix}VARIANT`, variant],
+    ];
 }
 // BuildKit's stage name rule (instructions/parse.go), on the lowercased name.
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
@@ -1233,7 +1241,7 @@ function parseDockerfile(text, options) {
     if ('problem' in buildkit) {
         throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`);
     }
-    const vars = metaArgs(buildkit.metaArgs, options, escape, 'current');
+    const { vars, dependent } = metaArgs(buildkit.metaArgs, options, escape, 'current');
     const others = otherReadings(buildkit.metaArgs, options, escape, vars);
     const stages = new Map();
     const froms = dockerfile.getFROMs().map((from, index) => {
@@ -1278,7 +1286,7 @@ function parseDockerfile(text, options) {
             }
         }
         const base = resolveBase(written, vars, escape, stages);
-        const differs = base.kind === 'invalid' ? undefined : otherExpansion(written, vars, others, escape);
+        const differs = base.kind === 'invalid' ? undefined : otherExpansion(written, vars, dependent, others, escape);
         if (differs !== undefined)
             return invalid(differs);
         if (stage !== undefined)
@@ -1333,15 +1341,12 @@ function flagBase(pull, froms, stages, escape) {
     }
     return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) };
 }
-const PLATFORM_ARGS = [...platformArgs('').keys()];
 const OS_VERSION_ARGS = ['TARGETOSVERSION', 'BUILDOSVERSION'];
-// Unlike the runner's in every part: a FROM that depends on the platform names another image.
-const OTHER_PLATFORM = 'windows/arm64/v8';
 // A value no target stage is named: with it and with "default", a FROM that uses TARGETSTAGE at
 // all names two images.
 const SOME_STAGE = 'targetstage0probe';
 function otherReadings(declared, options, escape, current) {
-    const read = (generation, builtins) => metaArgs(declared, options, escape, generation, builtins);
+    const read = (generation, builtins) => metaArgs(declared, options, escape, generation, builtins).vars;
     return [
         { about: 'older ones', vars: read('older'), olderLexer: false },
         { about: 'the oldest ones', vars: read('oldest'), olderLexer: true },
@@ -1357,16 +1362,6 @@ function otherReadings(declared, options, escape, current) {
         })),
         // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
         { about: 'the newest ones', vars: withEpochNormalised(current), olderLexer: false },
-        // Unless build-args names the platform, the build may make others than the runner's.
-        ...(PLATFORM_ARGS.some((name) => options.buildArgs.has(name))
-            ? []
-            : [
-                {
-                    about: `a build for ${OTHER_PLATFORM} (give TARGETPLATFORM in build-args, once for each platform the build makes)`,
-                    vars: read('current', platformArgs(OTHER_PLATFORM)),
-                    olderLexer: false,
-                },
-            ]),
     ];
 }
 function withEpochNormalised(vars) {
@@ -1385,8 +1380,14 @@ function withEpochNormalised(vars) {
  * cannot expand it fails the build there, and is skipped; a bound of the gate's own proves
  * nothing, and a text the gate cannot parse as a reference may still be one for BuildKit.
  */
-function otherExpansion(written, vars, others, escape) {
-    const current = expandWord(written, vars, escape).value;
+function otherExpansion(written, vars, dependent, others, escape) {
+    const { value: current, read } = expandWord(written, vars, escape);
+    // A build may make several platforms, and the runner's is a guess: a base that depends on one
+    // the build-args do not name could be another image for each.
+    const platform = read.find((name) => dependent.has(name));
+    if (platform !== undefined) {
+        return `it depends on the build's platform (through ${platform}): give TARGETPLATFORM and BUILDPLATFORM in build-args, once for each platform the build makes`;
+    }
     for (const other of others) {
         let theirs;
         try {
@@ -1443,10 +1444,15 @@ function resolveBase(written, vars, escape, stages) {
  * older lexer (expand.ts).
  */
 function metaArgs(declared, options, escape, generation, builtins = new Map()) {
-    const vars = new Map([...platformArgs(options.platform), ...builtins]);
-    for (const [name, value] of options.buildArgs)
-        if (vars.has(name))
+    const vars = new Map([...automaticArgs(options), ...builtins]);
+    // The automatic ARGs of a platform the build-args do not name, and the ARGs set from them.
+    const dependent = new Set([...vars.keys()].filter((name) => !options.buildArgs.has(platformOf(name) ?? name)));
+    for (const [name, value] of options.buildArgs) {
+        if (vars.has(name)) {
             vars.set(name, value);
+            dependent.delete(name);
+        }
+    }
     for (const { name, value: raw } of declared) {
         // instructions/parse.go: an ARG with an empty name fails the build.
         if (name === '')
@@ -1454,6 +1460,7 @@ function metaArgs(declared, options, escape, generation, builtins = new Map()) {
         const given = options.buildArgs.get(name);
         if (given !== undefined) {
             vars.set(name, given);
+            dependent.delete(name);
         }
         else if (generation !== 'current') {
             let value = '';
@@ -1471,22 +1478,34 @@ function metaArgs(declared, options, escape, generation, builtins = new Map()) {
             vars.set(name, value);
         }
         else if (raw !== undefined) {
+            let expanded;
             try {
-                vars.set(name, expandWord(raw, vars, escape).value);
+                expanded = expandWord(raw, vars, escape);
             }
             catch (error) {
                 // BuildKit fails the build on a meta ARG it cannot expand. Leaving it unset here would
                 // let `${NAME:-x}` name x where BuildKit, expanding more than this does, names another.
                 throw new ExpandError(`ARG ${name} cannot be expanded: ${(0,errors/* describe */.q0)(error)}`);
             }
+            vars.set(name, expanded.value);
+            if (expanded.read.some((read) => dependent.has(read)))
+                dependent.add(name);
+            else
+                dependent.delete(name);
         }
-        else if (!vars.has(name)) {
-            // Declared without a value and not given: unset (`${NAME:-x}` gives x).
-            vars.delete(name);
-        }
+        // Declared without a value and not given: as it was (unset unless automatic).
     }
-    return vars;
+    return { vars, dependent };
 }
+/** The automatic platform ARGs: each family from its `*PLATFORM` build-arg, else the runner's. */
+function automaticArgs(options) {
+    return new Map(['BUILD', 'TARGET'].flatMap((prefix) => platformFamily(prefix, options.buildArgs.get(`${prefix}PLATFORM`) ?? options.platform)));
+}
+// TARGETARCH's family is given with TARGETPLATFORM.
+const platformOf = (name) => {
+    const family = /^(BUILD|TARGET)(OS|ARCH|VARIANT)$/.exec(name)?.[1];
+    return family === undefined ? undefined : `${family}PLATFORM`;
+};
 
 ;// CONCATENATED MODULE: ./src/dockerfile/read.ts
 // Reads the Dockerfiles the `dockerfile` input names, once, when the inputs are parsed.
@@ -1512,7 +1531,7 @@ function readDockerfiles(patterns, options) {
     // Each FROM may be a registry round trip: a pull request cannot make the gate do thousands.
     const froms = parsed.reduce((n, d) => n + d.froms.length, 0);
     if (froms > limits/* LIMITS */.b.dockerfileFromLines) {
-        throw new errors/* InputError */.dz(`The \`dockerfile\` input's files have ${froms} FROM lines; at most ${limits/* LIMITS */.b.dockerfileFromLines} are checked in one run.`);
+        throw new errors/* InputError */.dz(`The \`dockerfile\` input's files have ${froms} FROM lines and --from images; at most ${limits/* LIMITS */.b.dockerfileFromLines} are checked in one run.`);
     }
     return parsed;
 }
