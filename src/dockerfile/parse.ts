@@ -201,11 +201,10 @@ interface OtherReading {
   olderLexer: boolean
 }
 
-const OS_VERSION_ARGS = ['TARGETOSVERSION', 'BUILDOSVERSION']
-
-// A value no target stage is named: with it and with "default", a FROM that uses TARGETSTAGE at
-// all names two images.
-const SOME_STAGE = 'targetstage0probe'
+// Set by the build, not the file: since late 2024 TARGETSTAGE is the stage `--target` builds (or
+// the last one), and some builds define the OS version ARGs. Like the platform ARGs, their values
+// are not the gate's to know.
+const BUILD_SET_ARGS = ['TARGETSTAGE', 'TARGETOSVERSION', 'BUILDOSVERSION']
 
 function otherReadings(
   declared: readonly ArgPair[],
@@ -213,24 +212,11 @@ function otherReadings(
   escape: string,
   current: ReadonlyMap<string, string>,
 ): OtherReading[] {
-  const read = (generation: ArgGeneration, builtins?: Map<string, string>): Map<string, string> =>
-    metaArgs(declared, options, escape, generation, builtins).vars
+  const read = (generation: ArgGeneration): Map<string, string> =>
+    metaArgs(declared, options, escape, generation).vars
   return [
     { about: 'older ones', vars: read('older'), olderLexer: false },
     { about: 'the oldest ones', vars: read('oldest'), olderLexer: true },
-    // Since late 2024 TARGETSTAGE is the stage `--target` builds, or "default": not ours to know.
-    // The OS version ARGs some builds define are read the same way (set, to anything).
-    ...['default', SOME_STAGE].map((stage) => ({
-      about: `the newest ones when TARGETSTAGE is ${stage}`,
-      vars: read(
-        'current',
-        new Map([
-          ['TARGETSTAGE', stage],
-          ...OS_VERSION_ARGS.map((name): [string, string] => [name, stage]),
-        ]),
-      ),
-      olderLexer: false,
-    })),
     // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
     { about: 'the newest ones', vars: withEpochNormalised(current), olderLexer: false },
   ]
@@ -263,11 +249,11 @@ function otherExpansion(
   escape: string,
 ): string | undefined {
   const { value: current, read } = expandWord(written, vars, escape)
-  // A build may make several platforms, and the runner's is a guess: a base that depends on one
-  // the build-args do not name could be another image for each.
-  const platform = read.find((name) => dependent.has(name))
-  if (platform !== undefined) {
-    return `it depends on the build's platform (through ${platform}): give TARGETPLATFORM and BUILDPLATFORM in build-args, once for each platform the build makes`
+  // A build may make several platforms and targets, and the runner's is a guess: a base that
+  // depends on an ARG the build sets, and the build-args do not give, could be another image.
+  const through = read.find((name) => dependent.has(name))
+  if (through !== undefined) {
+    return `it depends on what the build sets (through ${through}): give each platform ARG and TARGETSTAGE it reads in build-args, once for each platform and target the build makes`
   }
   for (const other of others) {
     let theirs: string
@@ -331,16 +317,18 @@ function metaArgs(
   options: ParseOptions,
   escape: string,
   generation: ArgGeneration,
-  builtins: ReadonlyMap<string, string> = new Map(),
 ): { vars: Map<string, string>; dependent: Set<string> } {
-  const vars = new Map([...automaticArgs(options), ...builtins])
-  // The automatic ARGs of a platform the build-args do not name, and the ARGs set from them.
-  const dependent = new Set(
-    [...vars.keys()].filter((name) => !options.buildArgs.has(platformOf(name) ?? name)),
-  )
-  for (const [name, value] of options.buildArgs) {
-    if (vars.has(name)) {
-      vars.set(name, value)
+  const vars = new Map([
+    ...platformFamily('BUILD', options.platform),
+    ...platformFamily('TARGET', options.platform),
+  ])
+  // The ARGs the build sets, and then the ARGs set from them. BuildKit replaces each of them
+  // with its own build-arg only (TARGETPLATFORM does not set TARGETARCH), so only that clears one.
+  const dependent = new Set([...vars.keys(), ...BUILD_SET_ARGS])
+  for (const name of dependent) {
+    const given = options.buildArgs.get(name)
+    if (given !== undefined) {
+      vars.set(name, given)
       dependent.delete(name)
     }
   }
@@ -380,19 +368,4 @@ function metaArgs(
     // Declared without a value and not given: as it was (unset unless automatic).
   }
   return { vars, dependent }
-}
-
-/** The automatic platform ARGs: each family from its `*PLATFORM` build-arg, else the runner's. */
-function automaticArgs(options: ParseOptions): Map<string, string> {
-  return new Map(
-    (['BUILD', 'TARGET'] as const).flatMap((prefix) =>
-      platformFamily(prefix, options.buildArgs.get(`${prefix}PLATFORM`) ?? options.platform),
-    ),
-  )
-}
-
-// TARGETARCH's family is given with TARGETPLATFORM.
-const platformOf = (name: string): string | undefined => {
-  const family = /^(BUILD|TARGET)(OS|ARCH|VARIANT)$/.exec(name)?.[1]
-  return family === undefined ? undefined : `${family}PLATFORM`
 }
