@@ -1341,25 +1341,15 @@ function flagBase(pull, froms, stages, escape) {
     }
     return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) };
 }
-const OS_VERSION_ARGS = ['TARGETOSVERSION', 'BUILDOSVERSION'];
-// A value no target stage is named: with it and with "default", a FROM that uses TARGETSTAGE at
-// all names two images.
-const SOME_STAGE = 'targetstage0probe';
+// Set by the build, not the file: since late 2024 TARGETSTAGE is the stage `--target` builds (or
+// the last one), and some builds define the OS version ARGs. Like the platform ARGs, their values
+// are not the gate's to know.
+const BUILD_SET_ARGS = ['TARGETSTAGE', 'TARGETOSVERSION', 'BUILDOSVERSION'];
 function otherReadings(declared, options, escape, current) {
-    const read = (generation, builtins) => metaArgs(declared, options, escape, generation, builtins).vars;
+    const read = (generation) => metaArgs(declared, options, escape, generation).vars;
     return [
         { about: 'older ones', vars: read('older'), olderLexer: false },
         { about: 'the oldest ones', vars: read('oldest'), olderLexer: true },
-        // Since late 2024 TARGETSTAGE is the stage `--target` builds, or "default": not ours to know.
-        // The OS version ARGs some builds define are read the same way (set, to anything).
-        ...['default', SOME_STAGE].map((stage) => ({
-            about: `the newest ones when TARGETSTAGE is ${stage}`,
-            vars: read('current', new Map([
-                ['TARGETSTAGE', stage],
-                ...OS_VERSION_ARGS.map((name) => [name, stage]),
-            ])),
-            olderLexer: false,
-        })),
         // The newest read SOURCE_DATE_EPOCH as a number and write it back (`01` becomes `1`).
         { about: 'the newest ones', vars: withEpochNormalised(current), olderLexer: false },
     ];
@@ -1382,11 +1372,11 @@ function withEpochNormalised(vars) {
  */
 function otherExpansion(written, vars, dependent, others, escape) {
     const { value: current, read } = expandWord(written, vars, escape);
-    // A build may make several platforms, and the runner's is a guess: a base that depends on one
-    // the build-args do not name could be another image for each.
-    const platform = read.find((name) => dependent.has(name));
-    if (platform !== undefined) {
-        return `it depends on the build's platform (through ${platform}): give TARGETPLATFORM and BUILDPLATFORM in build-args, once for each platform the build makes`;
+    // A build may make several platforms and targets, and the runner's is a guess: a base that
+    // depends on an ARG the build sets, and the build-args do not give, could be another image.
+    const through = read.find((name) => dependent.has(name));
+    if (through !== undefined) {
+        return `it depends on what the build sets (through ${through}): give each platform ARG and TARGETSTAGE it reads in build-args, once for each platform and target the build makes`;
     }
     for (const other of others) {
         let theirs;
@@ -1443,13 +1433,18 @@ function resolveBase(written, vars, escape, stages) {
  * and one whose default they cannot expand to "" rather than failing; the oldest also had an
  * older lexer (expand.ts).
  */
-function metaArgs(declared, options, escape, generation, builtins = new Map()) {
-    const vars = new Map([...automaticArgs(options), ...builtins]);
-    // The automatic ARGs of a platform the build-args do not name, and the ARGs set from them.
-    const dependent = new Set([...vars.keys()].filter((name) => !options.buildArgs.has(platformOf(name) ?? name)));
-    for (const [name, value] of options.buildArgs) {
-        if (vars.has(name)) {
-            vars.set(name, value);
+function metaArgs(declared, options, escape, generation) {
+    const vars = new Map([
+        ...platformFamily('BUILD', options.platform),
+        ...platformFamily('TARGET', options.platform),
+    ]);
+    // The ARGs the build sets, and then the ARGs set from them. BuildKit replaces each of them
+    // with its own build-arg only (TARGETPLATFORM does not set TARGETARCH), so only that clears one.
+    const dependent = new Set([...vars.keys(), ...BUILD_SET_ARGS]);
+    for (const name of dependent) {
+        const given = options.buildArgs.get(name);
+        if (given !== undefined) {
+            vars.set(name, given);
             dependent.delete(name);
         }
     }
@@ -1497,15 +1492,6 @@ function metaArgs(declared, options, escape, generation, builtins = new Map()) {
     }
     return { vars, dependent };
 }
-/** The automatic platform ARGs: each family from its `*PLATFORM` build-arg, else the runner's. */
-function automaticArgs(options) {
-    return new Map(['BUILD', 'TARGET'].flatMap((prefix) => platformFamily(prefix, options.buildArgs.get(`${prefix}PLATFORM`) ?? options.platform)));
-}
-// TARGETARCH's family is given with TARGETPLATFORM.
-const platformOf = (name) => {
-    const family = /^(BUILD|TARGET)(OS|ARCH|VARIANT)$/.exec(name)?.[1];
-    return family === undefined ? undefined : `${family}PLATFORM`;
-};
 
 ;// CONCATENATED MODULE: ./src/dockerfile/read.ts
 // Reads the Dockerfiles the `dockerfile` input names, once, when the inputs are parsed.
