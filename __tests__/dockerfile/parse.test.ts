@@ -758,6 +758,11 @@ describe('the frontend a Dockerfile names', () => {
       '# escape=\\\n# syntax=user/dockerfile\nFROM alpine:3.20\n',
       /names the frontend user\/dockerfile/,
     ],
+    ['# syntax=docker/dockerfile:1.0\nFROM alpine:3.20\n', /copies files with a helper image/],
+    [
+      '# syntax=docker/dockerfile:1.0-experimental\nFROM alpine:3.20\n',
+      /copies files with a helper image/,
+    ],
     // The newest frontends allow any Unicode space after #; older ones read every line.
     ['#\u00a0syntax=evil.example/f:1\nFROM alpine:3.20\n', /names the frontend evil\.example\/f:1/],
     [
