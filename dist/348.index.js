@@ -810,15 +810,21 @@ function foreignFrontend(source, buildArgs) {
         // BuildKit runs the first word; the rest is the frontend's command line.
         const image = value.trim().split(' ')[0] ?? '';
         let name;
+        let tag;
         try {
             const ref = (0,registry/* parseReference */.F2)(image, 'syntax');
             name = `${ref.registry}/${ref.repository}`;
+            tag = ref.tag;
         }
         catch {
             return `its syntax directive names ${JSON.stringify(image)}, which is not an image reference`;
         }
         if (!DOCKER_FRONTENDS.has(name)) {
             return `it names the frontend ${image}, an image BuildKit pulls and runs to read the file (it decides what each FROM pulls); the gate reads Dockerfiles only as Docker's own frontend, docker/dockerfile, does`;
+        }
+        // Before file operations (1.1), the frontend copied files with a helper image it pulled.
+        if (tag !== undefined && /^(0\.|1\.0($|[.-])|(1\.0-)?experimental$)/.test(tag)) {
+            return `it names the frontend ${image}, which copies files with a helper image (docker/dockerfile-copy) that the gate does not check`;
         }
     }
     return undefined;
