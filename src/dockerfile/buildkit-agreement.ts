@@ -13,7 +13,7 @@ import { escapeRegExp } from '../policy/glob.js'
 import { lexWords, type LexFlags } from './buildkit-words.js'
 import { argPairs, type ArgPair } from './arg-words.js'
 import { DIRECTIVE_READINGS, readDirectives } from './directives.js'
-import { flagPullsOf, type FlagPull } from './flag-pulls.js'
+import { flagPullsOf, splitCommand, type FlagPull } from './flag-pulls.js'
 import { trimLeading } from './space.js'
 
 /**
@@ -38,7 +38,7 @@ export function readAsBuildkit(
   // no ARG needs one, so one that has any is refused rather than read a third way.
   const args = pulls(read)
     .filter((i) => i.keyword === 'arg')
-    .map((i) => ({ line: i.line, rest: i.text.trim().replace(/^\S+/, '') }))
+    .map((i) => ({ line: i.line, rest: splitCommand(i.text)[1] }))
   const flagged = args.find((a) => a.rest.trimStart().startsWith('--'))
   if (flagged !== undefined) return { problem: `the ARG at line ${flagged.line} has flags` }
   const metaArgs = args.flatMap((a) => argPairs(a.rest, escape))

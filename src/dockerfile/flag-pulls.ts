@@ -39,8 +39,8 @@ export function flagPullsOf(text: string): FlagPull[] {
   })
 }
 
-// parser.go splitCommand: the keyword (lower case) and the rest, split at [\t\v\f\r ]+.
-function splitCommand(text: string): [string, string] {
+/** parser.go splitCommand: an instruction's keyword (lower case) and the rest, split at [\t\v\f\r ]+. */
+export function splitCommand(text: string): [string, string] {
   const match = /^(\S+)[\t\v\f\r ]+(.*)$/s.exec(text.trim())
   return match === null ? [text.trim().toLowerCase(), ''] : [match[1]!.toLowerCase(), match[2]!]
 }

@@ -180,11 +180,7 @@ function flagBase(
   }
   // COPY's value is a stage index when Go's strconv.Atoi reads it (an int, 32 bits on some
   // builds of the frontend); a mount's never is. An index past the last stage fails the build.
-  if (
-    pull.index &&
-    /^[+-]?\d+$/.test(pull.value) &&
-    BigInt.asIntN(32, BigInt(pull.value)) === BigInt(pull.value)
-  ) {
+  if (pull.index && goInt(pull.value, 32)) {
     return { ...head, base: { kind: 'stage', stage: pull.value } }
   }
   return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) }
@@ -222,14 +218,14 @@ function otherReadings(
   ]
 }
 
+/** Whether Go's strconv reads `text` as a decimal integer of `bits` bits (a sign allowed). */
+const goInt = (text: string, bits: number): boolean =>
+  /^[+-]?\d+$/.test(text) && BigInt.asIntN(bits, BigInt(text)) === BigInt(text)
+
 function withEpochNormalised(vars: ReadonlyMap<string, string>): Map<string, string> {
   const out = new Map(vars)
   const epoch = vars.get('SOURCE_DATE_EPOCH')
-  if (
-    epoch !== undefined &&
-    /^[+-]?\d+$/.test(epoch) &&
-    BigInt.asIntN(64, BigInt(epoch)) === BigInt(epoch)
-  ) {
+  if (epoch !== undefined && goInt(epoch, 64)) {
     out.set('SOURCE_DATE_EPOCH', BigInt(epoch).toString())
   }
   return out
