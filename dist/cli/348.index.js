@@ -341,7 +341,7 @@ function flagPullsOf(text) {
         });
     });
 }
-// parser.go splitCommand: the keyword (lower case) and the rest, split at [\t\v\f\r ]+.
+/** parser.go splitCommand: an instruction's keyword (lower case) and the rest, split at [\t\v\f\r ]+. */
 function splitCommand(text) {
     const match = /^(\S+)[\t\v\f\r ]+(.*)$/s.exec(text.trim());
     return match === null ? [text.trim().toLowerCase(), ''] : [match[1].toLowerCase(), match[2]];
@@ -472,7 +472,7 @@ function readAsBuildkit(source, dockerfile, escape) {
     // no ARG needs one, so one that has any is refused rather than read a third way.
     const args = pulls(read)
         .filter((i) => i.keyword === 'arg')
-        .map((i) => ({ line: i.line, rest: i.text.trim().replace(/^\S+/, '') }));
+        .map((i) => ({ line: i.line, rest: splitCommand(i.text)[1] }));
     const flagged = args.find((a) => a.rest.trimStart().startsWith('--'));
     if (flagged !== undefined)
         return { problem: `the ARG at line ${flagged.line} has flags` };
@@ -1340,9 +1340,7 @@ function flagBase(pull, froms, stages, escape) {
     }
     // COPY's value is a stage index when Go's strconv.Atoi reads it (an int, 32 bits on some
     // builds of the frontend); a mount's never is. An index past the last stage fails the build.
-    if (pull.index &&
-        /^[+-]?\d+$/.test(pull.value) &&
-        BigInt.asIntN(32, BigInt(pull.value)) === BigInt(pull.value)) {
+    if (pull.index && goInt(pull.value, 32)) {
         return { ...head, base: { kind: 'stage', stage: pull.value } };
     }
     return { ...head, base: resolveBase(pull.value, new Map(), escape, stages) };
@@ -1360,12 +1358,12 @@ function otherReadings(declared, options, escape, current) {
         { about: 'the newest ones', vars: withEpochNormalised(current), olderLexer: false },
     ];
 }
+/** Whether Go's strconv reads `text` as a decimal integer of `bits` bits (a sign allowed). */
+const goInt = (text, bits) => /^[+-]?\d+$/.test(text) && BigInt.asIntN(bits, BigInt(text)) === BigInt(text);
 function withEpochNormalised(vars) {
     const out = new Map(vars);
     const epoch = vars.get('SOURCE_DATE_EPOCH');
-    if (epoch !== undefined &&
-        /^[+-]?\d+$/.test(epoch) &&
-        BigInt.asIntN(64, BigInt(epoch)) === BigInt(epoch)) {
+    if (epoch !== undefined && goInt(epoch, 64)) {
         out.set('SOURCE_DATE_EPOCH', BigInt(epoch).toString());
     }
     return out;
