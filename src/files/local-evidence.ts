@@ -8,6 +8,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { describe } from '../errors.js'
 import { LIMITS } from '../limits.js'
+import { isObject, type JsonObject } from '../util/json-object.js'
 import {
   CosignLayerError,
   certificateRawBytes,
@@ -122,7 +123,6 @@ export function toBundle(
   }
 }
 
-type JsonObject = Record<string, unknown>
 
 const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1'
 
@@ -249,6 +249,3 @@ export async function fileDigests(
   }
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}

@@ -7,7 +7,7 @@ import { InputError, describe } from '../errors.js'
 import { LIMITS, MiB } from '../limits.js'
 import { compilePolicyDocument, type CompiledPolicy } from './compile.js'
 import type { Requirement } from './evaluate.js'
-import { isObject } from './rules/read.js'
+import { isObject } from '../util/json-object.js'
 import { validatePolicy } from './validate.js'
 
 /** A policy or schema file larger than this is refused before it is parsed. */

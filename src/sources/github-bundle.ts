@@ -2,6 +2,7 @@ import net from 'node:net'
 import { GateError } from '../errors.js'
 import { networkError, httpRequest, type HttpResponse } from '../registry/http.js'
 import type { Evidence } from '../types.js'
+import { isObject } from '../util/json-object.js'
 import { readBundleJson } from '../verify/bundle-json.js'
 import type { EvidenceBudget } from './budget.js'
 import type { GithubApi } from './github-api.js'
@@ -116,6 +117,3 @@ function refuseUrl(text: string, api: GithubApi): string | undefined {
   return undefined
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}

@@ -1,5 +1,6 @@
 import { LIMITS } from '../limits.js'
 import type { Digest } from '../types.js'
+import { isObject } from '../util/json-object.js'
 import { JsonError, scanJson, type ScanOptions, type Span } from './json.js'
 
 export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json'
@@ -110,9 +111,9 @@ export function parseSpan(payload: Buffer, span: Span | undefined): unknown {
 
 // One subject's digest set: a JSON object of 1 to 32 string values (in-toto: digest is required).
 function digestSet(entry: unknown): Record<string, string> {
-  if (!isPlainObject(entry)) throw new StatementError('a statement subject is not an object')
+  if (!isObject(entry)) throw new StatementError('a statement subject is not an object')
   const digest = entry['digest']
-  if (!isPlainObject(digest) || Object.keys(digest).length === 0) {
+  if (!isObject(digest) || Object.keys(digest).length === 0) {
     throw new StatementError('a statement subject has no digest')
   }
   const entries = Object.entries(digest)
@@ -127,9 +128,6 @@ function digestSet(entry: unknown): Record<string, string> {
   return digest as Record<string, string>
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 /**
  * Binds a statement to its subject: some subject must name one of `digests` exactly (`alg:hex`,

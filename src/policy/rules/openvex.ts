@@ -1,6 +1,7 @@
 import { predicateTypesOf } from '../predicate-types.js'
 import { signedByAny } from '../signer.js'
-import { at, isObject, stringAt, zonedTime } from './read.js'
+import { at, stringAt, zonedTime } from './read.js'
+import { isObject } from '../../util/json-object.js'
 import type { RuleContext } from './types.js'
 
 /** A finding as triage sees it: its ID and, when the scanner gave one, the package URL. */

@@ -1,10 +1,6 @@
 // Reading untrusted predicate JSON: nothing is assumed about its shape.
 
-export type JsonObject = Record<string, unknown>
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+import { isObject } from '../../util/json-object.js'
 
 /** The value at `keys` below `value`, or undefined when any step is missing or not an object. */
 export function at(value: unknown, ...keys: string[]): unknown {

@@ -1,6 +1,7 @@
 import { describeMatcher, matches } from '../../verify/identity.js'
 import { globToRegExp } from '../glob.js'
-import { at, isObject, quote, stringAt } from './read.js'
+import { at, quote, stringAt } from './read.js'
+import { isObject } from '../../util/json-object.js'
 import type { SlsaRule } from './types.js'
 
 /** A value read from the provenance, with the field it came from (for the message). */

@@ -1,5 +1,6 @@
 import { openvexTriage, type TriageFinding } from './openvex.js'
-import { at, clip, isObject, quote, stringAt, zonedTime } from './read.js'
+import { at, clip, quote, stringAt, zonedTime } from './read.js'
+import { isObject } from '../../util/json-object.js'
 import type { RuleContext, VulnerabilitiesRule } from './types.js'
 
 interface VulnerabilityFinding extends TriageFinding {
