@@ -1035,6 +1035,23 @@ describe('T47 ambiguous manifests and media-type confusion', () => {
       (c) => ({ schemaVersion: 2, mediaType: { x: 1 }, config: c, layers: [] }),
       undefined,
     ],
+    // Without its mediaType an index is typed by the Content-Type alone: platforms: all would
+    // otherwise judge it as one image on its own signature, its platforms never read.
+    [
+      'a list of manifests served as an image manifest',
+      () => ({ schemaVersion: 2, manifests: [] }),
+      OCI_MANIFEST,
+    ],
+    [
+      'a list of manifests served as JSON',
+      () => ({ schemaVersion: 2, manifests: [] }),
+      'application/json',
+    ],
+    [
+      'an image manifest served as an index',
+      (c) => ({ schemaVersion: 2, config: c, layers: [] }),
+      OCI_INDEX,
+    ],
   ])('an image that is %s is exit 2 REGISTRY_PROTOCOL', async (_name, doc, contentType) => {
     const r = await registry()
     const config = r.putBlob('{}')

@@ -12,7 +12,7 @@ import {
   type HttpContext,
   type HttpResponse,
 } from './http.js'
-import { MANIFEST_ACCEPT, MediaType } from './media-types.js'
+import { MANIFEST_ACCEPT, MediaType, isIndexType } from './media-types.js'
 import { TAG_RE, apiHost, digestTag, isDigest } from './reference.js'
 
 export interface Descriptor {
@@ -462,6 +462,15 @@ function assertUnambiguous(json: ManifestJson, contentType: string, reference: s
   if (own !== undefined && typeof own !== 'string') fail('its mediaType is not a string')
   if (own !== undefined && KNOWN_MANIFEST_TYPES.has(contentType) && own !== contentType) {
     fail(`it says ${safe(own)} but was served as ${contentType}`)
+  }
+  // Security: the type decides whether platforms are examined, so a list of manifests typed as
+  // anything but an index (no mediaType, served as a manifest or as JSON) would skip them (T34).
+  const typed = typeof own === 'string' ? own : contentType
+  if ('manifests' in doc && !isIndexType(typed)) {
+    fail(`it lists manifests but is typed ${safe(typed || 'as nothing')}, not as an index`)
+  }
+  if (('layers' in doc || 'config' in doc) && isIndexType(typed)) {
+    fail(`it has layers or config but is typed ${typed}, an index`)
   }
 }
 
