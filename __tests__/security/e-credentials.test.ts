@@ -284,6 +284,18 @@ describe('T61 bearer realms that point elsewhere', () => {
       /a private address/,
     ],
     ['a private address on another port', () => 'https://10.0.0.7:8443/token', /a private address/],
+    // URL writes these `[::ffff:7f00:1]` and `[::ffff:a9fe:a9fe]`; they connect to IPv4 loopback
+    // and to the metadata address.
+    [
+      'an IPv4-mapped loopback address',
+      () => 'https://[::ffff:127.0.0.1]/token',
+      /a private address/,
+    ],
+    [
+      'an IPv4-mapped metadata address',
+      () => 'https://[::ffff:169.254.169.254]/latest/api/token',
+      /a private address/,
+    ],
     ['a file: URL', () => 'file:///etc/passwd', /not HTTPS/],
   ])('%s is refused before any request: exit 2', async (_name, realm, reason) => {
     const s0 = await sink()
@@ -309,6 +321,27 @@ describe('T61 bearer realms that point elsewhere', () => {
     expect(new URL(s.requests[0]!.url, 'https://x').searchParams.get('scope')).toBe(
       'repository:acme/app:pull',
     )
+    expectSinkClean(s)
+  })
+
+  // Another port is another server (security catalog rule 7: the exact origin).
+  test('an HTTPS realm on the registry’s host but another port is asked without the credentials', async () => {
+    const r = await authRegistry(`https://${REGISTRY}:8443/token`)
+    const s = await sink()
+    await signedBundleImage(r)
+    s.respond(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"token":"from-another-port"}',
+    }))
+    const mapped = mappedTransport({ [REGISTRY]: r.host, [`${REGISTRY}:8443`]: s.host })
+    const result = await gate(REGISTRY, `${REGISTRY}/acme/app:v1`, {
+      deps: { transport: mapped.transport },
+      auths: { [REGISTRY]: '' },
+      values: { 'insecure-registries': '' },
+    })
+    expectImageError(result, 'REGISTRY_UNAUTHORIZED')
+    expect(s.requests).toHaveLength(1)
     expectSinkClean(s)
   })
 

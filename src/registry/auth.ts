@@ -1,6 +1,7 @@
 import { GateError } from '../errors.js'
 import { LIMITS } from '../limits.js'
 import { httpRequest, type HttpContext } from './http.js'
+import { isPrivateHost } from './private-address.js'
 
 /** Username and password (or token) for one registry host. */
 export interface Credentials {
@@ -67,29 +68,12 @@ export function checkRealm(
       `refused the token realm at ${url.host}: a private address`,
     )
   }
+  // Security: credentials go to the registry's exact origin (another port or scheme is another
+  // server), or over HTTPS to its known token service.
   const mayReceiveCredentials =
-    url.hostname === registryUrl.hostname ||
-    TOKEN_SERVICE_HOSTS[registryUrl.hostname] === url.hostname
+    sameOrigin ||
+    (https && url.port === '' && TOKEN_SERVICE_HOSTS[registryUrl.hostname] === url.hostname)
   return { url, mayReceiveCredentials }
-}
-
-/** Loopback, private, link-local and unspecified literal addresses (no DNS is done here). */
-export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (host === 'localhost' || host === '::1' || host === '::' || host.startsWith('fe80:'))
-    return true
-  if (/^f[cd][0-9a-f]{2}:/.test(host)) return true
-  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host)
-  if (!v4) return false
-  const [a, b] = [Number(v4[1]), Number(v4[2])]
-  return (
-    a === 10 ||
-    a === 127 ||
-    a === 0 ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168)
-  )
 }
 
 /** Fetches a bearer token for `scope` (`repository:<name>:pull`) from a validated realm. */

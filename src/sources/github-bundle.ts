@@ -1,6 +1,6 @@
-import net from 'node:net'
 import { GateError } from '../errors.js'
 import { networkError, httpRequest, type HttpResponse } from '../registry/http.js'
+import { isPrivateHost } from '../registry/private-address.js'
 import type { Evidence } from '../types.js'
 import { isObject } from '../util/json-object.js'
 import { readBundleJson } from '../verify/bundle-json.js'
@@ -72,28 +72,6 @@ function parseBundleBody(res: HttpResponse, maxBytes: number): unknown {
   }
 }
 
-// Link-local, private and loopback literals: a listing must not point us into the runner's network.
-const PRIVATE = new net.BlockList()
-for (const [prefix, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const) {
-  PRIVATE.addSubnet(prefix, bits, 'ipv4')
-}
-for (const [prefix, bits] of [
-  ['::', 127],
-  ['::ffff:0:0', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const) {
-  PRIVATE.addSubnet(prefix, bits, 'ipv6')
-}
-
 /**
  * Why `text` may not be fetched, or undefined. HTTPS only (plain HTTP only to a loopback host the
  * user listed, as for registries); no credentials in the URL; no private or loopback IP literal
@@ -109,11 +87,8 @@ function refuseUrl(text: string, api: GithubApi): string | undefined {
   const listed = api.http.insecureHosts.has(url.host)
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && listed)) return 'it is not HTTPS'
   if (url.username !== '' || url.password !== '') return 'it carries credentials'
-  const host = url.hostname.replace(/^\[|\]$/g, '')
-  const family = net.isIP(host)
-  if (family !== 0 && !listed && PRIVATE.check(host, family === 4 ? 'ipv4' : 'ipv6')) {
+  if (!listed && isPrivateHost(url.hostname)) {
     return 'it points to a private or loopback address'
   }
   return undefined
 }
-
