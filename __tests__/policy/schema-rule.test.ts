@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { evaluate } from '../../src/policy/index.js'
 import { loadPolicy } from '../../src/policy/load.js'
+import { checkSchema } from '../../src/policy/rules/schema.js'
+import type { SchemaRule } from '../../src/policy/rules/types.js'
 import { attestation, judge, loadError, NOW, writePolicy } from './fixtures.js'
 
 const PROVENANCE = {
@@ -91,6 +93,27 @@ describe('schema', () => {
         'version: 1\nattestations: [{ type: spdx, identities: [{ san: x }], rules: { schema: { type: object, properties: { id: { type: string, pattern: "(?=x)" } } } } }]',
       ),
     ).toContain('/attestations/0/rules/schema: is not a usable JSON Schema')
+  })
+
+  test('an $async schema is refused: its validator answers with a Promise, which is truthy', () => {
+    expect(
+      loadError(
+        'version: 1\nattestations: [{ type: spdx, identities: [{ san: x }], rules: { schema: { $async: true, type: object, required: [passed] } } }]',
+      ),
+    ).toContain(
+      '/attestations/0/rules/schema: is not a usable JSON Schema: $async schemas are not supported',
+    )
+    const finding = withSchemaFile('{"$async": true, "type": "object", "required": ["passed"]}', {})
+    expect(finding.status).toBe('fail')
+    expect(finding.actual).toContain('$async schemas are not supported')
+  })
+
+  test('a validator that answers anything but true fails the rule', () => {
+    const validate = Object.assign(() => Promise.resolve(true), { errors: null })
+    const rule = { rule: 'schema' as const, source: 'the inline schema', validate } as unknown
+    expect(checkSchema(rule as SchemaRule, {})).toEqual([
+      'rule schema: the predicate does not match the inline schema',
+    ])
   })
 
   test('format is an annotation, not a check', () => {

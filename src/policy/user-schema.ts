@@ -40,6 +40,10 @@ export function compileUserSchema(schema: object): ValidateFunction {
       ? new Ajv(OPTIONS)
       : new Ajv2020(OPTIONS)
   const validate = ajv.compile(schema)
+  // Security: an `$async` schema's validator returns a Promise, which is truthy whatever it holds.
+  if ((validate as { $async?: unknown }).$async === true) {
+    throw new Error('$async schemas are not supported: a rule must decide at once')
+  }
   compiled.set(schema, validate)
   return validate
 }

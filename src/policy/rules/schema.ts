@@ -9,7 +9,8 @@ export function checkSchema(rule: SchemaRule, predicate: unknown): string[] {
       `rule schema: cannot be evaluated: ${rule.source}: ${rule.problem ?? 'no schema was loaded'}`,
     ]
   }
-  if (validate(predicate)) return []
+  // Only `true` passes: anything else a validator could return (a Promise) is not a yes.
+  if (validate(predicate) === true) return []
   const [first] = validate.errors ?? []
   const where =
     first === undefined
