@@ -132,6 +132,11 @@ describe('schema', () => {
       'not a usable JSON Schema: strict mode: unknown keyword: "requried"',
     ],
     [
+      'repeating a key',
+      '{"type": "object", "required": ["x"], "required": []}',
+      'the key "required" repeats',
+    ],
+    [
       'with a remote reference',
       '{"$ref": "https://example.com/schema.json"}',
       'not a usable JSON Schema',

@@ -357,6 +357,25 @@ describe('reading the file safely', () => {
     expect(loadError(text)).toContain(message)
   })
 
+  // Read as JSON a repeated key keeps its last value: a second `ref` would widen the first.
+  test.each([
+    ['true and "true"', 'true: [{ san: a }]\n"true": [{ san: b }]'],
+    ['null and "null"', 'null: [{ san: a }]\n"null": [{ san: b }]'],
+    ['1 and "1"', '1: [{ san: a }]\n"1": [{ san: b }]'],
+  ])('YAML keys that become one JSON key (%s) are refused', (_name, identities) => {
+    const text = `version: 1\nidentities:\n${identities.replace(/^/gm, '  ')}\nsignature: {}\n`
+    expect(loadError(text)).toContain('not valid YAML: Map keys must be unique')
+  })
+
+  test('a JSON policy that repeats a key is refused, at any depth', () => {
+    const preset =
+      '{ "preset": "github-workflow", "repository": "acme/app", "ref": "refs/tags/v*", "ref": "*" }'
+    const text = `{ "version": 1, "identities": { "release": [${preset}] }, "signature": {} }`
+    expect(loadError(text, { name: 'policy.json' })).toBe(
+      'The `policy` input names a file that is not valid JSON: the key "ref" repeats.',
+    )
+  })
+
   test('a file over 1 MiB is refused before parsing', () => {
     expect(loadError(`version: 1\n#${'x'.repeat(1024 * 1024)}\n`)).toMatch(
       /cannot be read: .* is larger than 1 MiB\.$/,

@@ -9,6 +9,7 @@ import { compilePolicyDocument, type CompiledPolicy } from './compile.js'
 import type { Requirement } from './evaluate.js'
 import { isObject } from '../util/json-object.js'
 import { validatePolicy } from './validate.js'
+import { scanJson } from '../verify/json.js'
 
 /** A policy or schema file larger than this is refused before it is parsed. */
 const MAX_FILE_BYTES = LIMITS.policyFileBytes
@@ -51,7 +52,7 @@ export function loadPolicyFile(file: string, options: LoadOptions): CompiledPoli
 
 function readSchema(file: string): { schema: object } | { problem: string } {
   try {
-    const schema: unknown = JSON.parse(readText(file))
+    const schema = uniqueJson(readText(file))
     return isObject(schema) ? { schema } : { problem: `${file} is not a JSON object` }
   } catch (error) {
     return { problem: `${file} cannot be read as JSON: ${describe(error)}` }
@@ -81,10 +82,17 @@ function readText(file: string): string {
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown
+    return uniqueJson(text)
   } catch (error) {
     throw fileError(`is not valid JSON: ${describe(error)}`, error)
   }
+}
+
+// Security: JSON.parse keeps a repeated key's last value, so a second `ref` could quietly widen
+// the first; a file that repeats a key is refused, as its YAML form would be.
+function uniqueJson(text: string): unknown {
+  scanJson(Buffer.from(text, 'utf8'))
+  return JSON.parse(text) as unknown
 }
 
 // YAML 1.2 core schema only: no custom or language tags (an unknown tag is an error, not a
@@ -95,7 +103,8 @@ function parseYaml(text: string): unknown {
     schema: 'core',
     customTags: [],
     merge: false,
-    uniqueKeys: true,
+    // Keys are compared as the strings they become: `true:` and `"true":` are one key in JSON.
+    uniqueKeys: (a, b) => keyText(a) === keyText(b),
     strict: true,
   })
   const problem = doc.errors[0] ?? doc.warnings[0]
@@ -108,6 +117,10 @@ function parseYaml(text: string): unknown {
   } catch (error) {
     throw fileError(`cannot be used: ${describe(error)}`, error)
   }
+}
+
+function keyText(key: unknown): string {
+  return YAML.isScalar(key) ? String(key.value) : String(key)
 }
 
 /** An input error about the policy file as a whole (a field's problem names its path instead). */
