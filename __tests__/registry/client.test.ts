@@ -398,6 +398,15 @@ describe('auth, retries and transport', () => {
     expect(secrets).toContain('tok-123')
   })
 
+  test('an anonymous token is not reported for masking: a registry does not choose what is hidden', async () => {
+    const r = await registry({ bearer: { token: 'false' } })
+    image(r)
+    const { client, secrets } = clientFor([r.host])
+    await client.resolve({ ...repo(r), tag: 'v1' })
+    expect(r.requests.filter((q) => q.url.startsWith('/token'))).toHaveLength(1)
+    expect(secrets).toEqual([])
+  })
+
   test('requests that meet their first 401 together share one token', async () => {
     const r = await registry({
       referrers: 404,

@@ -340,7 +340,10 @@ export class RegistryClient {
         token = fresh
       }
       const value = await token
-      this.options.onSecret(value)
+      // Security: only a token the user's credentials bought is theirs to hide. Any registry a
+      // FROM line names answers anonymous requests, and what it calls a token ("false") would
+      // be masked in the rest of the job's logs and outputs.
+      if (credentials !== undefined) this.options.onSecret(value)
       res = await request(`Bearer ${value}`)
     }
     if (res.status === 401) {
