@@ -6,7 +6,7 @@ describe('plain', () => {
   })
 
   test('workflow command markers are broken wherever they appear', () => {
-    const out = plain('x ##[set-output name=a]b ::add-mask::y')
+    const out = plain('x ##[set-output name=a]b ::add-mask::y :::z ::::')
     expect(out).not.toContain('##[')
     expect(out).not.toContain('::')
   })
@@ -26,6 +26,19 @@ describe('markdown', () => {
     // Outside the numeric entities we emit, no markdown or HTML syntax survives.
     expect(out.replace(/&#\d+;/g, '')).not.toMatch(/[<>[\]()|*_`@&!#]/)
   })
+
+  // GFM links `www.` + a domain at a cell's start or after a space; `http://` needs a colon.
+  test.each(['www.evil.example/approve', 'see WWW.evil.example', 'https://www.evil.example'])(
+    '%s is not a link: no www. survives',
+    (text) => {
+      const out = markdown(text)
+      expect(out).not.toMatch(/www\./i)
+      expect(out).not.toMatch(/https?:/)
+      expect(out.replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))).toBe(
+        text,
+      )
+    },
+  )
 
   test('entities decode back to the original text', () => {
     const decoded = markdown('a<b> & "c"').replace(/&#(\d+);/g, (_m, n: string) =>

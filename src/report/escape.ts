@@ -16,7 +16,8 @@ export function plain(text: string): string {
     const hex = code.toString(16)
     return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`
   })
-  return oneLine.replace(/##\[/g, '#\u200b#[').replace(/::/g, ':\u200b:')
+  // Every colon followed by one: `:::` would otherwise keep a `::` after the first break.
+  return oneLine.replace(/##\[/g, '#\u200b#[').replace(/:(?=:)/g, ':\u200b')
 }
 
 /**
@@ -39,8 +40,11 @@ export function terminalJson(json: string): string {
 
 /**
  * Text for a markdown table cell or HTML: everything but letters, digits, space and a few
- * harmless marks becomes a numeric entity, so neither markdown nor HTML is interpreted.
+ * harmless marks becomes a numeric entity, so neither markdown nor HTML is interpreted. The dot
+ * of `www.` is one too: GitHub makes `www.example/path` a link (GFM's extended autolink).
  */
 export function markdown(text: string): string {
-  return plain(text).replace(/[^A-Za-z0-9 ,./=+-]/gu, (c) => `&#${c.codePointAt(0)};`)
+  return plain(text)
+    .replace(/[^A-Za-z0-9 ,./=+-]/gu, (c) => `&#${c.codePointAt(0)};`)
+    .replace(/(www)\./gi, '$1&#46;')
 }
