@@ -65,6 +65,8 @@ export const LIMITS = {
   identityChars: 4096,
   /** The policy file (and each schema file it names): larger is refused before parsing. */
   policyFileBytes: MiB,
+  /** A `trusted-root` or `public-key` file (the public-good root is ~10 KiB). */
+  trustFileBytes: MiB,
   /** YAML aliases expanded in the policy file: a few repeat a list, many are a "billion laughs". */
   policyYamlAliases: 16,
   /** A Dockerfile (the largest real ones are a few dozen KiB), and FROM lines in all of a run's. */

@@ -1,6 +1,9 @@
 // `supply-chain-gate verify-bundle` through the CLI entry point: exit 0 verified, 1 not verified,
 // 2 could not check. Every call passes --trusted-root, so the public-good root (TUF) is never
 // loaded; the no-internet guard (jest setupFiles) would fail the test if anything went online.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { main } from '../../src/cli.js'
 import { CONFORMANCE, PRODUCTION_ROOT } from './harness.js'
@@ -131,4 +134,43 @@ describe('exit 2 for missing or unusable arguments', () => {
     ).toBe(2)
     expect(stderr).toContain('cannot be read')
   })
+})
+
+// A FIFO (or a symlink to one) in a checked-out tree must not hang the command: refused unopened.
+describe('exit 2 at once for a FIFO in place of a file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scg-fifo-'))
+  const fifo = path.join(dir, 'fifo')
+  beforeAll(() => execFileSync('mkfifo', [fifo]))
+  // Should a read have opened it after all, a writer that closes at once lets it end.
+  afterAll(() => {
+    try {
+      fs.closeSync(fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK))
+    } catch {
+      // no reader waiting
+    }
+  })
+
+  test.each([
+    [
+      '--bundle',
+      (args: string[]) => args.map((a) => (a === bundleOf('happy-path-v0.3') ? fifo : a)),
+    ],
+    ['the artifact', (args: string[]) => [...args.slice(0, -1), fifo]],
+    ['--trusted-root', (args: string[]) => args.map((a) => (a === PRODUCTION_ROOT ? fifo : a))],
+  ])('%s', async (_name, swap) => {
+    const blocked = new Promise((resolve) =>
+      setTimeout(() => resolve('still blocked'), 5000).unref(),
+    )
+    expect(await Promise.race([main(swap(keyless('happy-path-v0.3'))), blocked])).toBe(2)
+    expect(stderr).toContain('is not a regular file')
+  })
+})
+
+test('exit 2 for a bundle file that repeats a key (two readings of one bundle)', async () => {
+  const text = fs.readFileSync(bundleOf('happy-path-v0.3'), 'utf8')
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scg-bundle-')), 'b.json')
+  fs.writeFileSync(file, text.replace(/^\{/, '{"mediaType": "x",'))
+  const args = keyless('happy-path-v0.3').map((a) => (a === bundleOf('happy-path-v0.3') ? file : a))
+  expect(await main(args)).toBe(2)
+  expect(stderr).toContain('the key "mediaType" repeats')
 })

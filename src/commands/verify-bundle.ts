@@ -1,6 +1,8 @@
 import crypto from 'node:crypto'
-import fs from 'node:fs/promises'
 import { InputError, describe } from '../errors.js'
+import { LIMITS } from '../limits.js'
+import { readLimited } from '../util/read-file.js'
+import { readBundleJson } from '../verify/bundle-json.js'
 import { isDigest } from '../registry/index.js'
 import {
   assertSubject,
@@ -36,8 +38,8 @@ export async function verifyBundleCommand(
     ...(args.key !== undefined && { publicKeyPath: args.key }),
     loadPublicGood,
   })
-  const json = await readJson(args.bundle)
-  const { digests, bytes } = await readArtifact(args.artifact)
+  const json = readJson(args.bundle)
+  const { digests, bytes } = readArtifact(args.artifact)
   try {
     const verified = verifyBundle(json, trust, bytes)
     const mismatch = identityMismatch(identity, verified.signer)
@@ -68,9 +70,10 @@ function identityFrom(args: VerifyBundleArgs): IdentityPolicy {
   }
 }
 
-async function readJson(file: string): Promise<unknown> {
+// Read as registry bundles are: bounded, and refused when a key repeats (one bundle, one reading).
+function readJson(file: string): unknown {
   try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as unknown
+    return readBundleJson(readLimited(file, LIMITS.blobBytesCeiling))
   } catch (error) {
     throw new InputError(`--bundle ${file} cannot be read as JSON: ${describe(error)}`, {
       cause: error,
@@ -79,13 +82,13 @@ async function readJson(file: string): Promise<unknown> {
 }
 
 // A file is named by both digests a statement may use; a digest argument by itself.
-async function readArtifact(value: string): Promise<{ digests: string[]; bytes?: Buffer }> {
+function readArtifact(value: string): { digests: string[]; bytes?: Buffer } {
   if (isDigest(value) || /^sha512:[a-f0-9]{128}$/.test(value)) return { digests: [value] }
   try {
-    const bytes = await fs.readFile(value)
+    const bytes = readLimited(value, LIMITS.signedFileBytes)
     const hex = (alg: string): string => crypto.createHash(alg).update(bytes).digest('hex')
     return { digests: [`sha256:${hex('sha256')}`, `sha512:${hex('sha512')}`], bytes }
   } catch (error) {
-    throw new InputError(`The artifact ${value} cannot be read.`, { cause: error })
+    throw new InputError(`The artifact cannot be read: ${describe(error)}.`, { cause: error })
   }
 }

@@ -1,7 +1,8 @@
 // Reads the Dockerfiles the `dockerfile` input names, once, when the inputs are parsed.
 import { InputError, describe } from '../errors.js'
 import { LIMITS } from '../limits.js'
-import { expandPaths, readLimited, utf8 } from '../files/paths.js'
+import { expandPaths } from '../files/paths.js'
+import { readLimited, utf8 } from '../util/read-file.js'
 import { parseDockerfile, type FromLine, type ParseOptions } from './parse.js'
 
 /** One Dockerfile, its FROM lines and the images its `--from` flags pull. */

@@ -14,7 +14,7 @@ import {
   certificateRawBytes,
   rekorTlogEntry,
 } from '../sources/cosign-annotations.js'
-import { readLimited, utf8 } from './paths.js'
+import { readLimited, utf8 } from '../util/read-file.js'
 
 /** One piece read from a local file, before it is tied to the file it is checked against. */
 export interface LocalPiece {

@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { InputError } from '../errors.js'
+import { isFile } from '../util/read-file.js'
 
 /** Files one input may name in all; more is refused rather than checked in part. */
 export const MAX_FILES_PER_INPUT = 256
@@ -61,46 +62,6 @@ export function expandPaths(
 
 // Directories a glob never descends into: dependencies and git's own files are not the project's.
 const VENDORED = /(?:^|[/\\])(?:node_modules|\.git)$/
-
-/**
- * Reads a whole file of at most `maxBytes`; a larger one is refused, not truncated. A FIFO or
- * device is refused before it is opened (reading it could block forever).
- */
-export function readLimited(file: string, maxBytes: number): Buffer {
-  if (!isFile(file)) throw new Error(`${file} is not a regular file`)
-  const fd = fs.openSync(file, 'r')
-  try {
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, fs.fstatSync(fd).size + 1))
-    let length = 0
-    while (length < buffer.length) {
-      const n = fs.readSync(fd, buffer, length, buffer.length - length, null)
-      if (n === 0) break
-      length += n
-    }
-    if (length > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes`)
-    if (length === buffer.length) throw new Error(`${file} changed while it was read`)
-    return buffer.subarray(0, length)
-  } finally {
-    fs.closeSync(fd)
-  }
-}
-
-/** Decodes UTF-8 strictly: a file in another encoding is an error, not mojibake. */
-export function utf8(bytes: Buffer, file: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    throw new Error(`${file} is not UTF-8 text`)
-  }
-}
-
-function isFile(file: string): boolean {
-  try {
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
-  }
-}
 
 function isDirectory(file: string): boolean {
   try {

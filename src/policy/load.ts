@@ -1,10 +1,10 @@
 // Reading the policy file and the schema files it names: the only I/O the policy does. Imported
 // by inputs.ts only when the `policy` input is given, so yaml and ajv load only then.
-import fs from 'node:fs'
 import path from 'node:path'
 import YAML from 'yaml'
 import { InputError, describe } from '../errors.js'
-import { LIMITS, MiB } from '../limits.js'
+import { LIMITS } from '../limits.js'
+import { readLimited, utf8 } from '../util/read-file.js'
 import { compilePolicyDocument, type CompiledPolicy } from './compile.js'
 import type { Requirement } from './evaluate.js'
 import { isObject } from '../util/json-object.js'
@@ -61,23 +61,7 @@ function readSchema(file: string): { schema: object } | { problem: string } {
 
 /** Reads at most MAX_FILE_BYTES of UTF-8 text; larger files are refused, not truncated. */
 function readText(file: string): string {
-  // Checked before opening: opening a FIFO or device could block or never end.
-  if (!fs.statSync(file).isFile()) throw new Error(`${file} is not a regular file`)
-  const fd = fs.openSync(file, 'r')
-  try {
-    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1)
-    let length = 0
-    while (length < buffer.length) {
-      const n = fs.readSync(fd, buffer, length, buffer.length - length, null)
-      if (n === 0) break
-      length += n
-    }
-    if (length > MAX_FILE_BYTES)
-      throw new Error(`${file} is larger than ${MAX_FILE_BYTES / MiB} MiB`)
-    return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length))
-  } finally {
-    fs.closeSync(fd)
-  }
+  return utf8(readLimited(file, MAX_FILE_BYTES), file)
 }
 
 function parseJson(text: string): unknown {

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto'
-import fs from 'node:fs/promises'
 import type { X509Certificate } from '@sigstore/core'
 import { TrustedRoot } from '@sigstore/protobuf-specs'
 import { toTrustMaterial, type TrustMaterial, type VerifierOptions } from '@sigstore/verify'
 import { InputError, TrustError, describe } from '../errors.js'
+import { LIMITS } from '../limits.js'
+import { readLimited, utf8 } from '../util/read-file.js'
 
 /**
  * A Sigstore instance. Public-good: fulcio.sigstore.dev with Rekor and CT. GitHub: GitHub's own
@@ -46,11 +47,11 @@ export async function loadTrust(options: TrustOptions): Promise<Trust> {
   const given =
     options.trustedRootPath === undefined
       ? undefined
-      : parseTrustedRoot(await readInput(options.trustedRootPath, 'trusted-root'), 'trusted-root')
+      : parseTrustedRoot(readInput(options.trustedRootPath, 'trusted-root'), 'trusted-root')
   const key =
     options.publicKeyPath === undefined
       ? undefined
-      : parsePublicKey(await readInput(options.publicKeyPath, 'public-key'))
+      : parsePublicKey(readInput(options.publicKeyPath, 'public-key'))
   const keyed = key !== undefined
   if (given !== undefined) {
     // The user's file is the only trust material there is: every instance verifies against it.
@@ -159,13 +160,16 @@ function parsePublicKey(text: string): crypto.KeyObject {
   }
 }
 
-async function readInput(file: string, input: string): Promise<string> {
+function readInput(file: string, input: string): string {
   try {
-    return await fs.readFile(file, 'utf8')
+    return utf8(readLimited(file, LIMITS.trustFileBytes), file)
   } catch (error) {
-    throw new InputError(`The \`${input}\` input names a file that cannot be read: ${file}.`, {
-      cause: error,
-    })
+    throw new InputError(
+      `The \`${input}\` input names a file that cannot be read: ${describe(error)}.`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 
