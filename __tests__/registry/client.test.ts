@@ -73,6 +73,27 @@ describe('resolve and manifests', () => {
     expect(manifest.json.mediaType).toBe(OCI_MANIFEST)
   })
 
+  test('a resolved image’s manifest is kept; another is held only while in flight', async () => {
+    const r = await registry()
+    const img = image(r)
+    const other = referrer(r, img, 1)
+    const { client } = clientFor([r.host])
+    const reads = (digest: string) =>
+      r.requests.filter((q) => q.url.endsWith(`/manifests/${digest}`)).length
+    await client.resolve({ ...repo(r), digest: img.digest })
+    await client.manifest(repo(r), img.digest)
+    expect(reads(img.digest)).toBe(1)
+    // Read together, one request; read again later, another: a registry listing many large
+    // referrers cannot make the run hold them all.
+    await Promise.all([
+      client.manifest(repo(r), other.digest),
+      client.manifest(repo(r), other.digest),
+    ])
+    expect(reads(other.digest)).toBe(1)
+    await client.manifest(repo(r), other.digest)
+    expect(reads(other.digest)).toBe(2)
+  })
+
   test('a manifest whose bytes do not hash to the requested digest is an error, never a warning', async () => {
     const r = await registry()
     const img = image(r)

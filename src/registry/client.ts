@@ -93,25 +93,35 @@ export class RegistryClient {
       )
     }
     // Its bytes hash to its digest, so later reads by that digest (an index's platforms) reuse it.
-    const key = `${ref.registry}/${ref.repository}@${manifest.digest}`
-    if (!this.manifests.has(key)) this.manifests.set(key, Promise.resolve(manifest))
+    this.manifests.set(
+      `${ref.registry}/${ref.repository}@${manifest.digest}`,
+      Promise.resolve(manifest),
+    )
     return { digest: manifest.digest, mediaType: manifest.mediaType }
   }
 
-  /** Fetches a manifest by digest; its bytes must hash to that digest. Cached per run. */
+  /**
+   * Fetches a manifest by digest; its bytes must hash to that digest. A resolved image's is kept
+   * for the run (its platforms and BuildKit attestations read it again); any other only while it
+   * is in flight: a registry listing a hundred 4 MiB referrers would otherwise fill memory.
+   */
   manifest(repo: Repository, digest: Digest): Promise<Manifest> {
     // No URL is built from a registry-supplied digest that is not one (T48, CVE-2024-3727).
     if (!isDigest(digest)) return Promise.reject(malformedDigest('manifest', digest))
     const key = `${repo.registry}/${repo.repository}@${digest}`
     let cached = this.manifests.get(key)
     if (cached === undefined) {
-      cached = this.fetchManifest(repo, digest, digest).then((m) => {
+      const fetched = this.fetchManifest(repo, digest, digest).then((m) => {
         if (m === undefined)
           throw new GateError('REGISTRY_NOT_FOUND', `manifest ${digest} was not found`)
         return m
       })
-      this.manifests.set(key, cached)
-      cached.catch(() => this.manifests.delete(key))
+      const settled = (): void => {
+        if (this.manifests.get(key) === fetched) this.manifests.delete(key)
+      }
+      this.manifests.set(key, fetched)
+      fetched.then(settled, settled)
+      cached = fetched
     }
     return cached
   }
