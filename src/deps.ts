@@ -1,8 +1,9 @@
+import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { TrustedRoot } from '@sigstore/protobuf-specs'
-import { TrustError } from './errors.js'
+import { GateError, TrustError } from './errors.js'
 import { LIMITS } from './limits.js'
 import type { Deps } from './main.js'
 import { nodeTransport } from './registry/transport.js'
@@ -103,13 +104,40 @@ export function cacheDir(): string {
   return path.join(base, 'supply-chain-gate')
 }
 
-async function runCredentialHelper(helper: string, serverUrl: string): Promise<string> {
-  const { getExecOutput } = await import('@actions/exec')
-  const { stdout, exitCode } = await getExecOutput(`docker-credential-${helper}`, ['get'], {
-    input: Buffer.from(serverUrl),
-    silent: true,
-    ignoreReturnCode: true,
+// Bounded as any answer is: a helper waiting on a keychain prompt, or printing without end, must
+// not hold the run past its deadline (the `timeout` input) or its own limit.
+function runCredentialHelper(
+  helper: string,
+  serverUrl: string,
+  deadline: AbortSignal,
+): Promise<string> {
+  const command = `docker-credential-${helper}`
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      command,
+      ['get'],
+      {
+        encoding: 'utf8',
+        maxBuffer: LIMITS.credentialHelperOutputChars,
+        timeout: LIMITS.requestTimeoutMs,
+        killSignal: 'SIGKILL',
+        signal: deadline,
+        // The environment as this module reads it (PATH finds the helper; HOME, its store).
+        env: process.env,
+      },
+      (error, stdout) => {
+        if (error === null) return resolve(stdout)
+        // A helper that knows no credentials for the server exits non-zero: anonymous.
+        if (typeof error.code === 'number') return resolve('')
+        const why =
+          error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
+            ? `printed more than ${LIMITS.credentialHelperOutputChars} characters`
+            : error.killed || error.name === 'AbortError'
+              ? 'did not answer in time'
+              : 'could not be run'
+        reject(new GateError('CREDENTIALS', `${command} ${why}`, { cause: error }))
+      },
+    )
+    child.stdin?.end(serverUrl)
   })
-  // A helper that knows no credentials for the server exits non-zero: treat as anonymous.
-  return exitCode === 0 ? stdout.slice(0, LIMITS.credentialHelperOutputChars) : ''
 }

@@ -25,7 +25,6 @@ import {
   type Transport,
   type HttpContext,
 } from './registry/index.js'
-import type { CredentialHelperRunner } from './registry/credentials.js'
 import { applicable, imageName, predicatesRead, type Requirement } from './policy/index.js'
 import { formatReference, parseReference } from './registry/index.js'
 import { overallVerdict, toResultJson } from './report/result.js'
@@ -50,7 +49,8 @@ export interface Deps {
   loadGithubRoot?: TrustedRootLoader
   /** GITHUB_API_URL; absent: there is no GitHub API to ask and the `github` source finds nothing. */
   githubApiUrl?: string
-  runCredentialHelper: CredentialHelperRunner
+  /** Runs `docker-credential-<helper> get`; ended at the run's deadline. */
+  runCredentialHelper: (helper: string, serverUrl: string, deadline: AbortSignal) => Promise<string>
   /** Registers a secret so the runner masks it (core.setSecret); a no-op on a terminal. */
   maskSecret: (secret: string) => void
 }
@@ -251,7 +251,7 @@ export function registryClient(inputs: Inputs, deps: Deps, http: HttpContext): R
     http,
     credentials: credentialResolver({
       ...(inputs.githubToken !== undefined && { githubToken: inputs.githubToken }),
-      runHelper: deps.runCredentialHelper,
+      runHelper: (helper, serverUrl) => deps.runCredentialHelper(helper, serverUrl, http.deadline),
       onSecret: deps.maskSecret,
     }),
     maxBlobBytes: inputs.maxBlobBytes,
