@@ -68,7 +68,23 @@ describe('compiling `images` and `default`', () => {
     [
       'a pattern without a registry',
       `version: 1\nimages: [{ match: 'library/alpine', signature: { identities: [{ san: x }] } }]`,
-      /at \/images\/0\/match: "library\/alpine" names no registry: .*docker\.io\/library\/library/,
+      /at \/images\/0\/match: "library\/alpine" names no registry: .*, e\.g\. docker\.io\/library\/alpine for/,
+    ],
+    // Each would leave its images to `default` (or to failing) without a word.
+    [
+      'a Docker Hub pattern of one part',
+      `version: 1\nimages: [{ match: 'docker.io/alpine', signature: { identities: [{ san: x }] } }]`,
+      /at \/images\/0\/match: "docker\.io\/alpine" matches no image: .*docker\.io\/library\/alpine/,
+    ],
+    [
+      'a pattern with a tag and no repository',
+      `version: 1\nimages: [{ match: 'alpine:3.20', signature: { identities: [{ san: x }] } }]`,
+      /at \/images\/0\/match: "alpine:3\.20" matches no image/,
+    ],
+    [
+      'a registry alone',
+      `version: 1\nimages: [{ match: 'ghcr.io', signature: { identities: [{ san: x }] } }]`,
+      /at \/images\/0\/match: "ghcr\.io" matches no image/,
     ],
     [
       'a pattern with a tag',

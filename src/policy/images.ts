@@ -26,9 +26,17 @@ export function imagePattern(pattern: string, path: string): string {
   const first = pattern.split('/')[0] ?? ''
   const host = first.includes('.') || first.includes(':') || first === 'localhost'
   if (!host && !first.includes('*')) {
+    const hub = pattern.includes('/') ? `docker.io/${pattern}` : `docker.io/library/${pattern}`
     throw policyError(
       path,
-      `"${pattern}" names no registry: patterns match registry/repository, e.g. docker.io/library/${first || 'alpine'} for a Docker Hub image`,
+      `"${pattern}" names no registry: patterns match registry/repository, e.g. ${hub} for a Docker Hub image`,
+    )
+  }
+  // Security: a pattern that can match no name would leave its images to `default` unnoticed.
+  if (!pattern.includes('/') && !pattern.includes('*')) {
+    throw policyError(
+      path,
+      `"${pattern}" matches no image: names are registry/repository, e.g. ghcr.io/acme/app`,
     )
   }
   const last = pattern.slice(pattern.indexOf('/') + 1)
@@ -37,9 +45,17 @@ export function imagePattern(pattern: string, path: string): string {
   }
   // The registry as image names spell it (parseReference), so each spelling meets its entry.
   const slash = pattern.indexOf('/')
-  const canonical =
+  const canonical = (
     host && slash > 0 ? `${canonicalRegistry(first)}${pattern.slice(slash)}` : pattern
-  return canonical.toLowerCase()
+  ).toLowerCase()
+  const hubRepository = canonical.startsWith('docker.io/') ? canonical.slice(10) : undefined
+  if (hubRepository !== undefined && !hubRepository.includes('/') && !canonical.includes('*')) {
+    throw policyError(
+      path,
+      `"${pattern}" matches no image: Docker Hub names have two parts; the official image is docker.io/library/${hubRepository}`,
+    )
+  }
+  return canonical
 }
 
 /** The canonical name patterns match: `registry/repository`. */
