@@ -35,12 +35,18 @@ describe('parseInputs', () => {
 
   test('attestations replace the signature requirement under auto, and aliases expand', async () => {
     const inputs = await parseInputs(
-      get({ ...base, attestations: 'slsaprovenance1, cyclonedx\nhttps://example.com/custom/v1' }),
+      get({
+        ...base,
+        attestations:
+          'slsaprovenance1, cyclonedx # SBOM\nhttps://example.com/custom/v1\n# none\nhttps://example.com/pred#v2',
+      }),
     )
+    // A fragment is part of the type; a comment starts a value or follows a blank.
     expect(inputs.requirements.map((r) => [r.kind, r.predicateTypes])).toEqual([
       ['attestation', ['https://slsa.dev/provenance/v1']],
       ['attestation', ['https://cyclonedx.org/bom']],
       ['attestation', ['https://example.com/custom/v1']],
+      ['attestation', ['https://example.com/pred#v2']],
     ])
     const both = await parseInputs(
       get({ ...base, attestations: 'spdx', 'require-signature': 'true' }),

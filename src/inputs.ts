@@ -292,11 +292,14 @@ function requirementsFrom(get: InputGetter, identities: IdentityPolicy[]): Requi
   return [...signature, ...attestations]
 }
 
-/** Splits a multi-value input on newlines and commas, dropping blanks and `#` comments. */
+/**
+ * Splits a multi-value input on newlines and commas, dropping blanks and `#` comments. A comment
+ * starts a value or follows a blank: a predicate type may have a `#fragment`.
+ */
 export function list(text: string): string[] {
   return text
     .split(/[\n,]/)
-    .map((s) => s.replace(/#.*$/, '').trim())
+    .map((s) => s.replace(/(^|\s)#.*$/, '').trim())
     .filter((s) => s !== '')
 }
 
