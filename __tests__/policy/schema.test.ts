@@ -244,6 +244,16 @@ identities: { release: [${identity}] }`,
       '/signature/identities/0/workflowRef: is not a known field here.',
     ],
     [
+      'rules that check nothing',
+      `version: 1\nattestations: [{ type: spdx, identities: [${identity}], rules: {} }]`,
+      '/attestations/0/rules: must NOT have fewer than 1 properties.',
+    ],
+    [
+      'an inline schema that allows anything',
+      `version: 1\nattestations: [{ type: spdx, identities: [${identity}], rules: { schema: {} } }]`,
+      '/attestations/0/rules/schema: must NOT have fewer than 1 properties.',
+    ],
+    [
       'nothing to verify',
       'version: 1\nattestations: []',
       '/signature: is required when `attestations` is empty.',
