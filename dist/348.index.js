@@ -17,6 +17,8 @@ var errors = __webpack_require__(3916);
 var limits = __webpack_require__(351);
 // EXTERNAL MODULE: ./src/files/paths.ts
 var paths = __webpack_require__(7099);
+// EXTERNAL MODULE: ./src/util/read-file.ts
+var read_file = __webpack_require__(5201);
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
 var main = __webpack_require__(8390);
 // EXTERNAL MODULE: ./src/policy/glob.ts
@@ -1503,6 +1505,7 @@ function metaArgs(declared, options, escape, generation) {
 
 
 
+
 /**
  * Reads and parses every Dockerfile `patterns` name (paths, globs, or a directory holding a
  * `Dockerfile`). A file that cannot be read, or has no FROM, is an input error (exit 2); a FROM
@@ -1511,7 +1514,7 @@ function metaArgs(declared, options, escape, generation) {
 function readDockerfiles(patterns, options) {
     const parsed = (0,paths/* expandPaths */.pR)(patterns, 'dockerfile', { directoryFile: 'Dockerfile' }).map((file) => {
         try {
-            const text = (0,paths/* utf8 */.As)((0,paths/* readLimited */.tk)(file, limits/* LIMITS */.b.dockerfileBytes), file);
+            const text = (0,read_file/* utf8 */.As)((0,read_file/* readLimited */.tk)(file, limits/* LIMITS */.b.dockerfileBytes), file);
             return { path: file, froms: parseDockerfile(text, options) };
         }
         catch (error) {
