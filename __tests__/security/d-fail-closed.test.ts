@@ -354,6 +354,14 @@ describe('T56 identity inputs empty or partial are refused before any network ca
   test.each([
     ['everything (.*)', '.*', /matches any signer at all/],
     ["every GitHub repository's workflows", 'https://github\\.com/.*', /every GitHub repository/],
+    // Any owner's repository called app: anyone can create one.
+    [
+      'any owner’s app repository',
+      'https://github\\.com/[^/]+/app/\\.github/workflows/release\\.yml@refs/tags/v.*',
+      /every GitHub repository/,
+    ],
+    ['any owner starting acme', '^https://github\\.com/acme.*/app/.*', /every GitHub repository/],
+    ['an owner of word characters', 'https://github\\.com/\\w+/app/.*', /every GitHub repository/],
   ])(
     'a SAN pattern that matches %s is refused before any network call',
     async (_n, regexp, why) => {

@@ -1,5 +1,7 @@
 import { InputError } from '../../src/errors.js'
 import {
+  GITHUB_ACTIONS_ISSUER,
+  acceptsAnyRepository,
   compilePattern,
   describeIdentity,
   identityMismatch,
@@ -100,5 +102,43 @@ describe('identityMismatch', () => {
 
   test('describeIdentity reads as a sentence', () => {
     expect(describeIdentity(policy)).toBe(`identity "${APP}" from issuer "${ISSUER}"`)
+  })
+})
+
+describe('acceptsAnyRepository', () => {
+  const withSan = (regexp: string) => ({
+    subjectAlternativeName: { regexp },
+    issuer: { exact: GITHUB_ACTIONS_ISSUER },
+  })
+
+  test.each([
+    'https://github\\.com/.*',
+    'https://github\\.com/[^/]+/app/\\.github/workflows/release\\.yml@refs/tags/v.*',
+    '^https://github.com/acme.*/app/.*',
+    'https://github\\.com/\\w+/app/.*',
+    'https://github\\.com/(acme|.*)/app/.*',
+  ])('%s leaves the owner open: refused', (regexp) => {
+    expect(acceptsAnyRepository(withSan(regexp))).toBe(true)
+  })
+
+  test.each([
+    'https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v.*',
+    'https://github\\.com/acme/[^/]+/\\.github/workflows/.*',
+    '^https://github\\.com/(acme|acme-labs)/app/.*',
+    'https://github\\.com/(acme/app|acme/lib)/\\.github/workflows/.*',
+  ])('%s names its owner: accepted', (regexp) => {
+    expect(acceptsAnyRepository(withSan(regexp))).toBe(false)
+  })
+
+  test('an open owner is the user’s own under another issuer, or with the repository pinned', () => {
+    const open = 'https://github\\.com/[^/]+/app/.*'
+    expect(
+      acceptsAnyRepository({ ...withSan(open), issuer: { exact: 'https://gitlab.com' } }),
+    ).toBe(false)
+    const pinned = {
+      ...withSan(open),
+      github: { sourceRepositoryUri: { exact: 'https://github.com/acme/app' } },
+    }
+    expect(acceptsAnyRepository(pinned)).toBe(false)
   })
 })

@@ -134,9 +134,27 @@ export function acceptsAnyRepository(identity: {
     const pin = identity.github?.[name]
     return pin !== undefined && !probes.every((probe) => matches(pin, probe))
   })
+  const san = identity.subjectAlternativeName
   return (
     matches(identity.issuer, GITHUB_ACTIONS_ISSUER) &&
-    ANY_REPOSITORY_PROBES.every((probe) => matches(identity.subjectAlternativeName, probe)) &&
+    (ANY_REPOSITORY_PROBES.every((probe) => matches(san, probe)) || ownerLeftOpen(san)) &&
     !pins
   )
+}
+
+// A regexp spelling out GitHub's URL must then name its owner: no wildcard may stand in the
+// owner's place (`https://github\.com/[^/]+/app/…` is met by anyone's repository called app).
+const GITHUB_PREFIX = /^\^?https:\/\/github(?:\\\.|\.)com\//
+const WILDCARDS = new Set(['.', '[', '\\w', '\\W', '\\s', '\\S', '\\d', '\\D', '\\p', '\\P'])
+
+function ownerLeftOpen(san: StringMatcher): boolean {
+  if (!('regexp' in san)) return false
+  const prefix = GITHUB_PREFIX.exec(san.regexp)
+  if (prefix === null) return false
+  // Tokens up to the first unescaped `/`: an escape and its character, or one character.
+  for (const [token] of san.regexp.slice(prefix[0].length).matchAll(/\\.|[^]/gu)) {
+    if (token === '/') return false
+    if (WILDCARDS.has(token)) return true
+  }
+  return false
 }
