@@ -18,6 +18,7 @@ import {
 import { examineFiles } from './files/examine.js'
 import type { Inputs } from './inputs.js'
 import { examinePlatforms, withPlatforms } from './multi-arch.js'
+import type { PlatformSelection } from './platforms.js'
 import {
   RegistryClient,
   credentialResolver,
@@ -159,7 +160,9 @@ async function judgeSubject(
 ): Promise<ImageResult> {
   const chosen = requirementsFor(inputs, imageName(ref))
   const own = examinerFor(examiner, chosen.requirements)
-  const judged = await judge(ref, { ...inputs, requirements: chosen.requirements }, own)
+  const platforms =
+    base === undefined ? inputs.platforms : withFromPlatforms(inputs.platforms, base)
+  const judged = await judge(ref, { ...inputs, platforms, requirements: chosen.requirements }, own)
   const extra = [
     ...('unmatched' in chosen ? [chosen.unmatched] : []),
     ...(base === undefined
@@ -176,6 +179,20 @@ async function judgeSubject(
     ...(base !== undefined && { sources: base.uses.map((u) => u.source) }),
     ...('matched' in chosen && chosen.matched !== undefined && { matched: chosen.matched }),
   }
+}
+
+/**
+ * Security: a FROM line's `--platform` is the manifest the build pulls, so under a list of
+ * platforms it is checked too, named in the list or not. (`index` covers every platform through
+ * the index's own evidence; `all` checks each.) A line without one pulls the build's target
+ * platform, which the list names.
+ */
+function withFromPlatforms(selection: PlatformSelection, base: BaseImage): PlatformSelection {
+  if (!Array.isArray(selection)) return selection
+  const named = base.uses.flatMap(({ from }) =>
+    from.platform === undefined || from.platform.value === '' ? [] : [from.platform.value],
+  )
+  return [...new Set([...selection, ...named])]
 }
 
 /** Release files: each examined by its digests and judged as an image would be. */

@@ -257,6 +257,42 @@ describe('Dockerfile base images', () => {
     expect(all.images[0]!.platforms![1]!.digest).toBe(multi.arm64)
   })
 
+  test('under a list of platforms, the platform a FROM line names is checked too', async () => {
+    const repo = uniqueRepo('from-platform')
+    const amd64 = await pushImage(host, repo, 'amd64', { text: 'amd64\n' })
+    const arm64 = await pushImage(host, repo, 'arm64', {
+      text: 'arm64, unsigned\n',
+      platform: { architecture: 'arm64', os: 'linux' },
+    })
+    await pushIndex(host, repo, '1', [
+      { ...amd64, platform: { architecture: 'amd64', os: 'linux' } },
+      { ...arm64, platform: { architecture: 'arm64', os: 'linux' } },
+    ])
+    await cosignSign(ss, host, repo, amd64.digest, ACME)
+    const arm = dockerfile(
+      'from-platform/arm/Dockerfile',
+      `FROM --platform=linux/arm64 ${host}/${repo}:1\n`,
+    )
+    const result = await gate({
+      dockerfile: arm,
+      'certificate-identity': ACME_SAN,
+      platforms: 'linux/amd64',
+    })
+    expect(result.verdict).toBe('fail')
+    expect(result.images[0]!.platforms!.map((p) => [p.platform, p.digest, p.verdict])).toEqual([
+      ['linux/amd64', amd64.digest, 'pass'],
+      ['linux/arm64', arm64.digest, 'fail'],
+    ])
+    // A line without --platform pulls the build's target platform: the list's.
+    const plain = dockerfile('from-platform/plain/Dockerfile', `FROM ${host}/${repo}:1\n`)
+    const listed = await gate({
+      dockerfile: plain,
+      'certificate-identity': ACME_SAN,
+      platforms: 'linux/amd64',
+    })
+    expect(listed.verdict).toBe('pass')
+  })
+
   test('a FROM that cannot be used stops the gate (exit 2), naming file and line', async () => {
     const file = dockerfile(
       'bad/Dockerfile',
