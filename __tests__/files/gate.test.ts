@@ -399,6 +399,11 @@ describe('other local forms', () => {
     await expect(
       parseInputs(get({ 'subject-path': path.join(work, 'nothing-*') })),
     ).rejects.toThrow(/matches no file/)
+    // Each glob must match: a release missing one of its kinds of file is not checked in part.
+    const dir = release({ 'app.tar.gz': 'app' })
+    await expect(
+      parseInputs(get({ 'subject-path': `${dir}/*.tar.gz\n${dir}/*.deb` })),
+    ).rejects.toThrow(/input's pattern ".*\/\*\.deb" matches no file/)
   })
 
   test('a glob leaves out only what is read as evidence: sidecars of a file beside them and *.intoto.jsonl', async () => {

@@ -17,8 +17,8 @@ export function isGlob(text: string): boolean {
 
 /**
  * The regular files `patterns` name, in order and without duplicates. A plain path must exist
- * (a directory stands for `directoryFile` inside it, when given); globs may match nothing one by
- * one, but the input as a whole must name at least one file, since an empty set is never a pass.
+ * (a directory stands for `directoryFile` inside it, when given), and each glob must match a
+ * file: an empty set is never a pass, and a release missing its `dist/*.deb` is not one either.
  * Globs skip `node_modules` and `.git`, and `skip` drops glob matches (never a file named
  * literally). Paths stay as given, relative to the working directory.
  */
@@ -34,6 +34,11 @@ export function expandPaths(
         .globSync(pattern, { exclude: (name) => VENDORED.test(name) })
         .filter((file) => isFile(file) && !(options.skip?.(file) ?? false))
         .sort()
+      if (matched.length === 0) {
+        throw new InputError(
+          `The \`${input}\` input's pattern "${shown(pattern)}" matches no file.`,
+        )
+      }
       files.push(...matched)
       continue
     }
@@ -47,11 +52,6 @@ export function expandPaths(
     files.push(file)
   }
   const unique = [...new Set(files.map((f) => path.normalize(f)))]
-  if (patterns.length > 0 && unique.length === 0) {
-    throw new InputError(
-      `The \`${input}\` input's ${patterns.length === 1 ? 'pattern' : 'patterns'} ${patterns.map((p) => `"${shown(p)}"`).join(', ')} ${patterns.length === 1 ? 'matches' : 'match'} no file.`,
-    )
-  }
   if (unique.length > MAX_FILES_PER_INPUT) {
     throw new InputError(
       `The \`${input}\` input names ${unique.length} files; at most ${MAX_FILES_PER_INPUT} are checked in one run.`,
