@@ -1,5 +1,7 @@
+import crypto from 'node:crypto'
 import { X509Certificate } from '@sigstore/core'
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle'
+import { HashAlgorithm } from '@sigstore/protobuf-specs'
 import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify'
 import { LIMITS } from '../limits.js'
 import type { SignerSummary } from '../types.js'
@@ -54,10 +56,13 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
   // Security: one unambiguous identity per certificate (catalog T80, T81).
   const problem = leaf === undefined ? undefined : certificateProblem(leaf)
   if (problem !== undefined) throw new BundleError(problem)
-  if (bundle.content.$case === 'messageSignature' && artifact === undefined) {
-    throw new BundleError(
-      'a message-signature bundle needs the signed bytes, which are not available',
-    )
+  if (bundle.content.$case === 'messageSignature') {
+    if (artifact === undefined) {
+      throw new BundleError(
+        'a message-signature bundle needs the signed bytes, which are not available',
+      )
+    }
+    assertDigestOf(bundle.content.messageSignature.messageDigest, artifact)
   }
   if (trust.keyed !== (instance === 'key')) {
     throw new BundleError(
@@ -92,6 +97,30 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
             },
           }
         : { message: true },
+  }
+}
+
+const DIGESTS: Partial<Record<HashAlgorithm, string>> = {
+  [HashAlgorithm.SHA2_256]: 'sha256',
+  [HashAlgorithm.SHA2_384]: 'sha384',
+  [HashAlgorithm.SHA2_512]: 'sha512',
+}
+
+/**
+ * Security: the library checks the log entry against `messageDigest` and the signature against the
+ * bytes, never the one against the other. A signer choosing its key can make one ECDSA signature
+ * hold over two digests, log a harmless file's and ship another: the digest must be the bytes'.
+ */
+function assertDigestOf(
+  messageDigest: { algorithm: HashAlgorithm; digest: Buffer } | undefined,
+  artifact: Buffer,
+): void {
+  const algorithm = messageDigest === undefined ? undefined : DIGESTS[messageDigest.algorithm]
+  if (messageDigest === undefined || algorithm === undefined) {
+    throw new BundleError('the message signature names no SHA-2 digest of what it signs')
+  }
+  if (!crypto.createHash(algorithm).update(artifact).digest().equals(messageDigest.digest)) {
+    throw new BundleError('the message signature logs the digest of other bytes than these')
   }
 }
 
