@@ -323,6 +323,27 @@ describe('T80 GitHub certificate extensions: legacy vs V2, conflicts', () => {
     )
   })
 
+  // Number("12.0") is 12: an extension one arc longer must not pass for SourceRepositoryURI.
+  test('(1) an extension one arc longer (….1.12.0, ….1.5.0) is another OID, never read as 12', async () => {
+    const aliased: Identity = {
+      ...base,
+      extensions: [
+        ...base.extensions,
+        { oid: `${FULCIO}12.0`, value: 'https://github.com/evil/x' },
+        { oid: `${FULCIO}5.0`, value: 'evil/x', legacy: true },
+      ],
+    }
+    const img = await attestedBy(aliased, 't80-arc')
+    const { result } = await gateWithPolicy(
+      img.ref,
+      `{ san: "${APP_SAN}", sourceRepositoryUri: "https://github.com/evil/x" }`,
+    )
+    refusedSigner(
+      result,
+      'sourceRepositoryUri "https://github.com/acme/app" is not "https://github.com/evil/x"',
+    )
+  })
+
   test('(2) only the legacy extensions: a policy on SourceRepositoryURI finds it missing', async () => {
     const legacyOnly: Identity = {
       ...base,

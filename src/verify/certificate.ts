@@ -28,9 +28,8 @@ export function signerSummary(signer: Signer): SignerSummary {
   if (identity === undefined) return { publicKey: true, github: {} }
   const github: SignerSummary['github'] = {}
   for (const { oid, value } of identity.oids ?? []) {
-    const id = oid?.id.join('.') ?? ''
-    if (!id.startsWith(FULCIO_ARC)) continue
-    const name = GITHUB_EXTENSIONS[Number(id.slice(FULCIO_ARC.length))]
+    const n = fulcioExtension(oid?.id.join('.') ?? '')
+    const name = n === undefined ? undefined : GITHUB_EXTENSIONS[n]
     if (name === undefined) continue
     const text = derUtf8(value)
     if (text !== undefined) github[name] = text
@@ -45,6 +44,15 @@ export function signerSummary(signer: Signer): SignerSummary {
     ...(identity.extensions?.issuer !== undefined && { issuer: identity.extensions.issuer }),
     github,
   }
+}
+
+/**
+ * The number of a Fulcio extension (`1.3.6.1.4.1.57264.1.<n>`), undefined for any other OID.
+ * Security: `….1.12.0` is another OID, not a second 12 slipping past the repeat check.
+ */
+function fulcioExtension(oid: string): number | undefined {
+  const rest = oid.startsWith(FULCIO_ARC) ? oid.slice(FULCIO_ARC.length) : ''
+  return /^[1-9][0-9]{0,8}$/.test(rest) ? Number(rest) : undefined
 }
 
 const SAN_OID = '2.5.29.17'
@@ -93,8 +101,8 @@ export function certificateProblem(certificate: X509Certificate): string | undef
   }
   const text = new Map<number, string>()
   for (const [oid, value] of values) {
-    if (!oid.startsWith(FULCIO_ARC)) continue
-    const n = Number(oid.slice(FULCIO_ARC.length))
+    const n = fulcioExtension(oid)
+    if (n === undefined) continue
     if (n === 8 || GITHUB_EXTENSIONS[n] !== undefined) {
       const utf8 = derUtf8(value)
       if (utf8 === undefined) return `the certificate has a malformed extension ${oid}`
