@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import { X509Certificate } from '@sigstore/core'
+import { RFC3161Timestamp, X509Certificate } from '@sigstore/core'
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle'
 import { HashAlgorithm } from '@sigstore/protobuf-specs'
 import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify'
@@ -79,6 +79,7 @@ export function verifyBundle(json: unknown, trust: Trust, artifact?: Buffer): Ve
     throw new BundleError(sigstoreReason(error))
   }
   assertProofsMatchCheckpoints(bundle)
+  assertLogKeysValidThen(bundle, material)
   return {
     signer: signerSummary(signer),
     tlog: bundle.verificationMaterial.tlogEntries.map((e) => ({
@@ -231,6 +232,31 @@ function assertProofsMatchCheckpoints(bundle: Bundle): void {
     if (!consistent) {
       throw new BundleError(
         "the inclusion proof's root hash or tree size is not the signed checkpoint's",
+      )
+    }
+  }
+}
+
+/**
+ * Security: the library holds a log key to its validity window only for a signed entry timestamp.
+ * An entry with an inclusion proof alone (Rekor v2) is vouched for by a checkpoint, whose key must
+ * then have been valid at every time a timestamp authority gave: a retired key vouches for none.
+ */
+function assertLogKeysValidThen(bundle: Bundle, material: TrustMaterial): void {
+  const times = (
+    bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []
+  ).map((t) => RFC3161Timestamp.parse(Buffer.from(t.signedTimestamp)).signingTime)
+  for (const entry of bundle.verificationMaterial.tlogEntries) {
+    if (entry.inclusionPromise !== undefined) continue
+    const keys = material.tlogs.filter((log) =>
+      log.logID.equals(entry.logId?.keyId ?? Buffer.alloc(0)),
+    )
+    const valid = times.every((time) =>
+      keys.some((key) => key.validFor.start <= time && time <= key.validFor.end),
+    )
+    if (!valid) {
+      throw new BundleError(
+        "the transparency log's key was not valid when the timestamp authority dated the entry",
       )
     }
   }
