@@ -138,6 +138,8 @@ function runCredentialHelper(
         reject(new GateError('CREDENTIALS', `${command} ${why}`, { cause: error }))
       },
     )
+    // A helper may exit before reading the server (EPIPE): its exit status is the answer.
+    child.stdin?.on('error', () => undefined)
     child.stdin?.end(serverUrl)
   })
 }

@@ -15,6 +15,7 @@ beforeAll(() => {
   // Answers with the server URL it was given on stdin, as a real helper looks it up.
   helper('echo', 'read url; printf \'{"Username":"u","Secret":"%s"}\' "$url"')
   helper('unknown', 'echo "credentials not found in native keychain"; exit 1')
+  helper('quick', 'exit 3')
   helper('hang', 'exec sleep 30')
   helper('flood', 'exec yes')
   process.env['PATH'] = `${dir}:${savedPath}`
@@ -32,6 +33,11 @@ test('the answer is the helper’s stdout; it is told the server on stdin', asyn
 
 test('a helper that knows no credentials (non-zero exit) means anonymous', async () => {
   expect(await run('unknown')).toBe('')
+})
+
+test('a helper that exits without reading the server is answered by its exit status', async () => {
+  // Writing to a pipe its reader closed fails (EPIPE): that is no crash, nor an error.
+  for (let i = 0; i < 20; i++) expect(await run('quick')).toBe('')
 })
 
 test('a helper that does not answer is ended at the run’s deadline', async () => {
