@@ -231,6 +231,22 @@ describe('vulnerabilities: OpenVEX triage', () => {
     })
   })
 
+  // The latest statement wins: a piece that could not be read may be a newer `affected` one.
+  test.each([
+    [
+      'failed to load',
+      { error: 'its bundle_url answered HTTP 403', signed: false, verified: false },
+    ],
+    ['signed but not verified', { signed: true, verified: false }],
+  ])('while a piece %s, triage accepts nothing', (_name, failure) => {
+    const unread = attestation({ location: 'GitHub attestations API, attestation 3', ...failure })
+    const finding = run(rules, report, [vex([notAffected('CVE-2024-3094')]), unread])
+    expect(finding.status).toBe('fail')
+    expect(finding.actual).toContain(
+      'found CVE-2024-3094 (CRITICAL in xz-utils) (OpenVEX accepts nothing while 1 piece of evidence could not be read or verified)',
+    )
+  })
+
   test('without triage, or without a VEX, the finding still fails and says how many were accepted', () => {
     expect(run('{ maxSeverity: high }', report, [vex([notAffected('CVE-2024-3094')])]).status).toBe(
       'fail',

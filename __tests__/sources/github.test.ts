@@ -267,6 +267,22 @@ describe('the attestations list', () => {
     ])
   })
 
+  test('a later page answering 404 is a failure, not the end of the list', async () => {
+    const bundle = await miniBundle()
+    api.override((req, res) => {
+      if (!req.url?.includes('after=cursor1')) return false
+      res.writeHead(404)
+      res.end()
+      return true
+    })
+    api.attestations(APP_PATH, [[{ bundle }], []])
+    const found = await collect(DIGEST, context([APP]))
+    expect(found.map((e) => e.error ?? 'bundle')).toEqual([
+      'bundle',
+      'page 2 of the attestations list answered HTTP 404',
+    ])
+  })
+
   test('429 then success: the wait is honoured and the list is read', async () => {
     const bundle = await miniBundle()
     api.answer(APP_PATH, { status: 429, headers: { 'retry-after': '2' } })

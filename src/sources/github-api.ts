@@ -41,8 +41,9 @@ const SECONDARY_LIMIT_WAIT_MS = LIMITS.githubSecondaryLimitWaitMs
 
 /**
  * Lists the attestations of `digest` under `scope` (`repos/<owner>/<repo>` or `orgs/<owner>`),
- * following `Link: rel="next"`. 404 means none. Rate limits are waited out within the deadline;
- * an API that cannot be read (5xx after retries, 401/403, network) throws: exit 2, never a pass.
+ * following `Link: rel="next"`. A 404 on the first page means none. Rate limits are waited out
+ * within the deadline; an API that cannot be read (5xx after retries, 401/403, network) throws:
+ * exit 2, never a pass.
  */
 export async function listAttestations(
   api: GithubApi,
@@ -64,7 +65,10 @@ export async function listAttestations(
     }
     seen.add(url)
     const res = await apiGet(api, url)
-    if (res.status === 404) break
+    // None at all is a 404 on the first page; on a later one, part of the list is missing.
+    if (res.status === 404 && page === 1) break
+    if (res.status === 404)
+      return { entries, unreadable: `page ${page} of the attestations list answered HTTP 404` }
     if (res.status !== 200) throw statusError(res.status)
     const listed = attestationsOf(res.body)
     // A 200 that is not the list is evidence we could not read, like an unreadable bundle layer:

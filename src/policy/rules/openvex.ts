@@ -22,11 +22,26 @@ interface VexStatement {
 // Statuses that say the product is not exposed; `affected` and `under_investigation` are not.
 const ACCEPTING = new Set(['not_affected', 'fixed'])
 
+/** Which findings triage accepts, or why it accepts none at all. */
+export interface Triage {
+  accepts: (finding: TriageFinding) => boolean
+  blocked?: string
+}
+
 /**
  * Which findings a verified OpenVEX attestation accepts. Only attestations signed by the
  * requirement's own identities count: a waiver is worth no more than the report it waives.
  */
-export function openvexTriage(context: RuleContext): (finding: TriageFinding) => boolean {
+export function openvexTriage(context: RuleContext): Triage {
+  // Security: the latest statement wins, so a piece that could not be read or verified may be a
+  // newer `affected` one; without it an older waiver would pass for the last word.
+  const unread = context.evidence.filter((e) => e.error !== undefined || (e.signed && !e.verified))
+  if (unread.length > 0) {
+    return {
+      accepts: () => false,
+      blocked: `OpenVEX accepts nothing while ${unread.length === 1 ? '1 piece' : `${unread.length} pieces`} of evidence could not be read or verified`,
+    }
+  }
   const types = predicateTypesOf('openvex') ?? []
   const trusted = context.evidence.filter(
     (e) =>
@@ -44,7 +59,7 @@ export function openvexTriage(context: RuleContext): (finding: TriageFinding) =>
       byId.set(id, list)
     }
   }
-  return (finding) => {
+  const accepts = (finding: TriageFinding): boolean => {
     const relevant = (byId.get(finding.id.toUpperCase()) ?? []).filter(
       (s) =>
         s.subcomponents.length === 0 ||
@@ -55,6 +70,7 @@ export function openvexTriage(context: RuleContext): (finding: TriageFinding) =>
     const latest = relevant.reduce((time, s) => Math.max(time, s.time), -Infinity)
     return relevant.filter((s) => s.time === latest).every((s) => ACCEPTING.has(s.status))
   }
+  return { accepts }
 }
 
 // OpenVEX v0.2.0 (`vulnerability: {name, aliases}`, products with subcomponents) and v0.0.1

@@ -29,12 +29,12 @@ export function checkVulnerabilities(
 ): string[] {
   const report = readReport(predicate)
   if (typeof report === 'string') return [`rule vulnerabilities: cannot be evaluated: ${report}`]
-  const accepted = rule.triage === 'openvex' ? openvexTriage(context) : () => false
-  const open = report.findings.filter((f) => !accepted(f))
+  const triage = rule.triage === 'openvex' ? openvexTriage(context) : undefined
+  const open = report.findings.filter((f) => triage?.accepts(f) !== true)
   const note =
-    rule.triage === undefined
+    triage === undefined
       ? ''
-      : ` (${report.findings.length - open.length} accepted by OpenVEX)`
+      : ` (${triage.blocked ?? `${report.findings.length - open.length} accepted by OpenVEX`})`
   const failures: string[] = []
   if (rule.maxSeverity !== undefined) {
     const ceiling = RANK[rule.maxSeverity.toUpperCase()] ?? 0
