@@ -37,6 +37,8 @@ export const LIMITS = {
   buildkitStatements: 64,
   /** GitHub attestations API pages per digest; with per_page=100 the evidence cap is met first. */
   githubPages: 10,
+  /** Repositories and owners one image's policy makes us ask the attestations API about. */
+  githubScopes: 8,
   /** Rate-limit waits per GitHub API request, each ending before the overall deadline. */
   githubRateLimitWaits: 3,
   /** GitHub's advice when a secondary rate limit gives no reset time: wait at least a minute. */

@@ -1,5 +1,5 @@
 // Where the github source asks: the repository or owner the policy names, else a ghcr.io owner.
-import { attestationScope } from '../../src/sources/github-scope.js'
+import { attestationScopes } from '../../src/sources/github-scope.js'
 import type { IdentityPolicy, StringMatcher } from '../../src/verify/index.js'
 
 const API = 'https://api.github.com'
@@ -92,28 +92,56 @@ test.each<[string, IdentityPolicy[], string | undefined]>([
   ],
   ['a malformed owner is no owner', [san({ exact: 'https://github.com/-bad/app/x' })], 'orgs/octo'],
 ])('%s', (_name, identities, expected) => {
-  expect(attestationScope(API, identities, GHCR)).toBe(expected)
+  expect(attestationScopes(API, identities, GHCR)).toEqual(expected === undefined ? [] : [expected])
+})
+
+// Evidence missing can relax a rule (a newer OpenVEX statement), so no identity's place is skipped.
+test.each<[string, IdentityPolicy[], string[]]>([
+  [
+    'two identities naming two repositories: both are asked',
+    [
+      san({ exact: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1' }),
+      san({ regexp: '^https://github\\.com/acme/security/\\.github/workflows/vex\\.yml@.*' }),
+    ],
+    ['repos/acme/app', 'repos/acme/security'],
+  ],
+  [
+    'a repository whose owner is asked as a whole is not asked again',
+    [
+      san({ exact: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1' }),
+      san({ regexp: 'https://github\\.com/acme/.*' }),
+    ],
+    ['orgs/acme'],
+  ],
+  [
+    'an identity naming nobody adds nothing',
+    [
+      san({ exact: 'dev@acme.example' }),
+      san({ exact: 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1' }),
+    ],
+    ['repos/acme/app'],
+  ],
+])('%s', (_name, identities, expected) => {
+  expect(attestationScopes(API, identities, GHCR)).toEqual(expected)
 })
 
 test('with no owner anywhere, there is nobody to ask', () => {
-  expect(attestationScope(API, [san({ exact: 'dev@acme.example' })], LOCAL)).toBeUndefined()
-  expect(attestationScope(API, [], { registry: 'ghcr.io', repository: '-x/y' })).toBeUndefined()
+  expect(attestationScopes(API, [san({ exact: 'dev@acme.example' })], LOCAL)).toEqual([])
+  expect(attestationScopes(API, [], { registry: 'ghcr.io', repository: '-x/y' })).toEqual([])
 })
 
 test('the web host follows the API host (GHE.com, GHES); github.com is always known', () => {
   const sanAt = (host: string) => [
     san({ exact: `https://${host}/acme/app/.github/workflows/x.yml@r` }),
   ]
-  expect(attestationScope('https://api.tenant.ghe.com', sanAt('tenant.ghe.com'), LOCAL)).toBe(
+  expect(attestationScopes('https://api.tenant.ghe.com', sanAt('tenant.ghe.com'), LOCAL)).toEqual([
     'repos/acme/app',
-  )
-  expect(attestationScope('https://ghes.example/api/v3', sanAt('ghes.example'), LOCAL)).toBe(
+  ])
+  expect(attestationScopes('https://ghes.example/api/v3', sanAt('ghes.example'), LOCAL)).toEqual([
     'repos/acme/app',
-  )
-  expect(attestationScope('http://127.0.0.1:8080', sanAt('github.com'), LOCAL)).toBe(
+  ])
+  expect(attestationScopes('http://127.0.0.1:8080', sanAt('github.com'), LOCAL)).toEqual([
     'repos/acme/app',
-  )
-  expect(
-    attestationScope('https://api.tenant.ghe.com', sanAt('other.ghe.com'), LOCAL),
-  ).toBeUndefined()
+  ])
+  expect(attestationScopes('https://api.tenant.ghe.com', sanAt('other.ghe.com'), LOCAL)).toEqual([])
 })

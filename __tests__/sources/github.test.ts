@@ -240,6 +240,34 @@ describe('the attestations list', () => {
     expect(found[0]!.location).toBe('GitHub attestations API (orgs/octo), attestation 1')
   })
 
+  test('every repository the identities name is asked, at once', async () => {
+    const [app, vexes] = await Promise.all([miniBundle(), miniBundle()])
+    api.attestations(APP_PATH, [[{ bundle: app }]])
+    api.attestations(`/repos/acme/security/attestations/${DIGEST}`, [[{ bundle: vexes }]])
+    const security = { subjectAlternativeName: { exact: appSan('acme/security') }, issuer: ISSUER }
+    const found = await collect(DIGEST, context([APP, security]))
+    expect(found.map((e) => [e.location, e.bundle])).toEqual([
+      ['GitHub attestations API (repos/acme/app), attestation 1', app],
+      ['GitHub attestations API (repos/acme/security), attestation 1', vexes],
+    ])
+  })
+
+  test('past 8 repositories, the ones left unasked are a failed piece', async () => {
+    const many = [...Array(10).keys()].map((n) => ({
+      subjectAlternativeName: { exact: appSan(`acme/app${n}`) },
+      issuer: ISSUER,
+    }))
+    const found = await collect(DIGEST, context(many))
+    expect(api.requests).toHaveLength(8)
+    expect(found).toEqual([
+      {
+        source: 'github',
+        location: 'GitHub attestations API',
+        error: 'the policy names 10 repositories and owners; the API was asked about 8',
+      },
+    ])
+  })
+
   test('a page that is not JSON is one failed piece with the reason, not an error', async () => {
     api.answer(APP_PATH, { status: 200, body: '<html>maintenance</html>' })
     expect(await collect(DIGEST, context([APP]))).toEqual([

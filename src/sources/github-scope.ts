@@ -7,32 +7,36 @@ const OWNER = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})'
 const REPO = '(?!\\.\\.?(?:/|$))[A-Za-z0-9._-]{1,100}'
 
 /**
- * Where to ask the attestations API about an image: `repos/<owner>/<repo>` when the policy names
- * the repository (its source repository, else the workflow in an exact or literal-prefix SAN),
- * `orgs/<owner>` when it names only an owner, else the owner of a `ghcr.io/<owner>/…` image.
- * Undefined when nobody can be named. Only where to look is derived here: whatever is found is
- * still verified and matched against the whole policy, so a wrong guess finds nothing, never more.
+ * Where to ask the attestations API about an image: for each identity of the policy,
+ * `repos/<owner>/<repo>` when it names the repository (its source repository, else the workflow
+ * in an exact or literal-prefix SAN), `orgs/<owner>` when it names only an owner; when none names
+ * anybody, the owner of a `ghcr.io/<owner>/…` image. A repository whose owner is asked about as
+ * a whole is not asked again. Only where to look is derived here: whatever is found is still
+ * verified and matched against the whole policy. Every identity's place is asked, since evidence
+ * missing can relax a rule (an OpenVEX statement newer than another).
  */
-export function attestationScope(
+export function attestationScopes(
   apiUrl: string,
   identities: readonly IdentityPolicy[],
   image: Repository,
-): string | undefined {
+): string[] {
   const hosts = [...new Set(['github.com', webHost(apiUrl)])].map(escapeRegExp).join('|')
   const url = `https://(?:${hosts})/(${OWNER})`
-  const certificates = identities.flatMap((p) => ('publicKey' in p ? [] : [p]))
-  const repos = certificates.flatMap((p) => [
-    wholeMatch(p.github?.sourceRepositoryUri, new RegExp(`^${url}/(${REPO})$`)),
-    prefixMatch(p.subjectAlternativeName, new RegExp(`^${url}/(${REPO})/`)),
-  ])
-  const repo = repos.find((m) => m !== undefined)
-  if (repo !== undefined) return `repos/${repo[1]}/${repo[2]}`
-  const owners = certificates.flatMap((p) => [
-    wholeMatch(p.github?.sourceRepositoryOwnerUri, new RegExp(`^${url}$`)),
-    prefixMatch(p.subjectAlternativeName, new RegExp(`^${url}/`)),
-  ])
-  const owner = owners.find((m) => m !== undefined)?.[1] ?? ghcrOwner(image)
-  return owner === undefined ? undefined : `orgs/${owner}`
+  const scopes = new Set<string>()
+  for (const p of identities) {
+    if ('publicKey' in p) continue
+    const repo =
+      wholeMatch(p.github?.sourceRepositoryUri, new RegExp(`^${url}/(${REPO})$`)) ??
+      prefixMatch(p.subjectAlternativeName, new RegExp(`^${url}/(${REPO})/`))
+    const owner =
+      wholeMatch(p.github?.sourceRepositoryOwnerUri, new RegExp(`^${url}$`)) ??
+      prefixMatch(p.subjectAlternativeName, new RegExp(`^${url}/`))
+    if (repo !== undefined) scopes.add(`repos/${repo[1]}/${repo[2]}`)
+    else if (owner !== undefined) scopes.add(`orgs/${owner[1]}`)
+  }
+  const fallback = ghcrOwner(image)
+  if (scopes.size === 0 && fallback !== undefined) scopes.add(`orgs/${fallback}`)
+  return [...scopes].filter((s) => !/^repos\//.test(s) || !scopes.has(`orgs/${s.split('/')[1]}`))
 }
 
 // Where the API's repositories live: api.github.com → github.com, api.acme.ghe.com →

@@ -1,10 +1,11 @@
 import { wrapError } from '../errors.js'
+import { LIMITS } from '../limits.js'
 import type { Evidence } from '../types.js'
 import { mapLimit } from '../util/concurrency.js'
 import { EvidenceBudget } from './budget.js'
-import { listAttestations } from './github-api.js'
+import { listAttestations, type GithubApi } from './github-api.js'
 import { readEntry } from './github-bundle.js'
-import { attestationScope } from './github-scope.js'
+import { attestationScopes } from './github-scope.js'
 import type { Source, SourceContext, Subject } from './types.js'
 
 /**
@@ -21,24 +22,48 @@ export const githubSource: Source = {
   async collect(subject: Subject, ctx: SourceContext): Promise<Evidence[]> {
     const api = ctx.github
     if (api === undefined) return []
-    const scope = attestationScope(api.url, api.identities, subject.repository)
     // Nobody to ask about is not an error: the other sources may still hold the evidence.
-    if (scope === undefined) return []
-    const where = `GitHub attestations API (${scope})`
-    try {
-      const { entries, unreadable } = await listAttestations(api, scope, subject.digest)
-      // Claimed before any bundle_url is downloaded (T44).
-      const budget = ctx.budget ?? new EvidenceBudget()
-      budget.claim(entries.length, where)
-      const found = await mapLimit([...entries.keys()], ctx.concurrency, async (i) => ({
-        source: 'github' as const,
-        location: `${where}, attestation ${i + 1}`,
-        ...(await readEntry(entries[i], api, budget)),
-      }))
-      if (unreadable === undefined) return found
-      return [...found, { source: 'github', location: where, error: unreadable }]
-    } catch (error) {
-      throw wrapError(`Failed to read the ${where} for ${subject.digest}`, error)
-    }
+    const scopes = attestationScopes(api.url, api.identities, subject.repository)
+    const asked = scopes.slice(0, LIMITS.githubScopes)
+    // Claimed before any bundle_url is downloaded (T44), by every place together.
+    const budget = ctx.budget ?? new EvidenceBudget()
+    const found = await Promise.all(
+      asked.map((scope) => fromScope(scope, subject, api, ctx, budget)),
+    )
+    // A place left unasked is evidence not read: it fails what it could have changed.
+    const left =
+      scopes.length > asked.length
+        ? [
+            {
+              source: 'github' as const,
+              location: 'GitHub attestations API',
+              error: `the policy names ${scopes.length} repositories and owners; the API was asked about ${asked.length}`,
+            },
+          ]
+        : []
+    return [...found.flat(), ...left]
   },
+}
+
+async function fromScope(
+  scope: string,
+  subject: Subject,
+  api: GithubApi,
+  ctx: SourceContext,
+  budget: EvidenceBudget,
+): Promise<Evidence[]> {
+  const where = `GitHub attestations API (${scope})`
+  try {
+    const { entries, unreadable } = await listAttestations(api, scope, subject.digest)
+    budget.claim(entries.length, where)
+    const found = await mapLimit([...entries.keys()], ctx.concurrency, async (i) => ({
+      source: 'github' as const,
+      location: `${where}, attestation ${i + 1}`,
+      ...(await readEntry(entries[i], api, budget)),
+    }))
+    if (unreadable === undefined) return found
+    return [...found, { source: 'github', location: where, error: unreadable }]
+  } catch (error) {
+    throw wrapError(`Failed to read the ${where} for ${subject.digest}`, error)
+  }
 }
