@@ -595,7 +595,7 @@ describe('GitHub attestations API page reader (src/sources/github-api.ts, github
         const api = apiAnswering(replies)
         let listing
         try {
-          listing = await listAttestations(api, 'repos/o/r', DIGEST)
+          listing = await listAttestations(api, 'repos/o/r', DIGEST, new EvidenceBudget())
         } catch (error) {
           if (!(error instanceof GateError)) throw error
           return

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { GateError } from '../../src/errors.js'
 import type { RegistryClient } from '../../src/registry/index.js'
 import type { GithubApi } from '../../src/sources/github-api.js'
+import { ByteAllowance, EvidenceBudget } from '../../src/sources/budget.js'
 import { githubSource } from '../../src/sources/github.js'
 import type { SourceContext } from '../../src/sources/index.js'
 import type { Evidence } from '../../src/types.js'
@@ -489,6 +490,39 @@ describe('bundle_url', () => {
       'the response is larger than the 1024-byte limit',
       'the bundle declares 2048 bytes uncompressed; the limit is 1024',
     ])
+  })
+
+  // The image's byte budget counts what is held: decoded bundles, and the pages inline ones came in.
+  test('a snappy bundle counts as the bytes it decodes to against the image’s budget', async () => {
+    // 8192 spaces in 387 bytes: one literal, then copies of 64 bytes from one byte back.
+    const copies = Array.from({ length: 128 }, (_, i) => [
+      (((i === 127 ? 63 : 64) - 1) << 2) | 2,
+      1,
+      0,
+    ])
+    const serve = () => {
+      blobs.answer('/wide.json.sn', { body: Buffer.from([0x80, 0x40, 0, 0x20, ...copies.flat()]) })
+      api.attestations(APP_PATH, [[{ bundle_url: `${blobs.url}/wide.json.sn` }]])
+    }
+    const small = (limit: number) => ({
+      ...context([APP]),
+      budget: new EvidenceBudget({ bytes: new ByteAllowance(limit) }),
+    })
+    serve()
+    await expect(collect(DIGEST, small(8000))).rejects.toThrow(/declare more than/)
+    serve()
+    const found = await collect(DIGEST, small(8192 + 4096))
+    expect(found.map((e) => e.error)).toEqual(['the bundle from its bundle_url is not JSON'])
+  })
+
+  test('a page of inline bundles counts against the image’s budget', async () => {
+    const bundle = await miniBundle()
+    api.attestations(APP_PATH, [[{ bundle }]])
+    const ctx = {
+      ...context([APP]),
+      budget: new EvidenceBudget({ bytes: new ByteAllowance(1024) }),
+    }
+    await expect(collect(DIGEST, ctx)).rejects.toThrow(/declare more than/)
   })
 
   test('a blob that is not a bundle, or a missing blob, is a failed piece', async () => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises'
 import { GateError } from '../errors.js'
 import { LIMITS } from '../limits.js'
+import type { EvidenceBudget } from './budget.js'
 import { nextLink } from '../registry/client.js'
 import {
   httpRequest,
@@ -49,6 +50,7 @@ export async function listAttestations(
   api: GithubApi,
   scope: string,
   digest: Digest,
+  budget: EvidenceBudget,
 ): Promise<Listing> {
   // The digest becomes a path segment of a request that carries the token: only a digest (T48).
   if (!/^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/.test(digest)) {
@@ -70,6 +72,8 @@ export async function listAttestations(
     if (res.status === 404)
       return { entries, unreadable: `page ${page} of the attestations list answered HTTP 404` }
     if (res.status !== 200) throw statusError(res.status)
+    // The inline bundles are read here: their bytes count with every other piece's.
+    budget.claimBytes([res.size], `page ${page} of the ${scope} attestations list`)
     const listed = attestationsOf(res.body)
     // A 200 that is not the list is evidence we could not read, like an unreadable bundle layer:
     // as a failed piece it names the problem in the finding and can fail a requirement but never

@@ -6,7 +6,7 @@ import { isObject } from '../util/json-object.js'
 import { readBundleJson } from '../verify/bundle-json.js'
 import type { EvidenceBudget } from './budget.js'
 import type { GithubApi } from './github-api.js'
-import { decodeSnappy } from './github-snappy.js'
+import { decodeSnappy, snappyLength } from './github-snappy.js'
 import { pieceFailure } from './piece-error.js'
 
 /**
@@ -48,21 +48,21 @@ export async function readEntry(
     throw new GateError('REGISTRY_HTTP', `a bundle_url host answered HTTP ${res.status}`)
   }
   if (res.status !== 200) return { error: `its bundle_url answered HTTP ${res.status}` }
-  // No size is declared before the download (each is capped by max-blob-size): claimed after it.
-  budget.claimBytes([res.size], 'a bundle_url')
   try {
-    return { bundle: parseBundleBody(res, api.maxBytes) }
+    // The blob store labels the encoding; the `.sn` suffix is the same promise in the name.
+    const snappy =
+      /^application\/x-snappy\b/i.test(res.headers.get('content-type') ?? '') ||
+      new URL(res.url).pathname.endsWith('.sn')
+    // No size is declared before the download (each is capped by max-blob-size): claimed after
+    // it, as the bytes it decodes to (snappy data can decode to twenty times its size).
+    budget.claimBytes([snappy ? snappyLength(res.body) : res.size], 'a bundle_url')
+    return { bundle: parseBundleBody(snappy ? decodeSnappy(res.body, api.maxBytes) : res.body) }
   } catch (error) {
     return { error: pieceFailure(error) }
   }
 }
 
-function parseBundleBody(res: HttpResponse, maxBytes: number): unknown {
-  // The blob store labels the encoding; the `.sn` suffix is the same promise in the name.
-  const snappy =
-    /^application\/x-snappy\b/i.test(res.headers.get('content-type') ?? '') ||
-    new URL(res.url).pathname.endsWith('.sn')
-  const bytes = snappy ? decodeSnappy(res.body, maxBytes) : res.body
+function parseBundleBody(bytes: Buffer): unknown {
   try {
     return readBundleJson(bytes)
   } catch (error) {

@@ -54,7 +54,7 @@ async function fromScope(
 ): Promise<Evidence[]> {
   const where = `GitHub attestations API (${scope})`
   try {
-    const { entries, unreadable } = await listAttestations(api, scope, subject.digest)
+    const { entries, unreadable } = await listAttestations(api, scope, subject.digest, budget)
     budget.claim(entries.length, where)
     const found = await mapLimit([...entries.keys()], ctx.concurrency, async (i) => ({
       source: 'github' as const,
