@@ -123,7 +123,6 @@ export function toBundle(
   }
 }
 
-
 const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1'
 
 function envelopeBundle(env: JsonObject): object {
@@ -248,4 +247,3 @@ export async function fileDigests(
     sha512: `sha512:${sha512.digest('hex')}`,
   }
 }
-

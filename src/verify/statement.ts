@@ -128,7 +128,6 @@ function digestSet(entry: unknown): Record<string, string> {
   return digest as Record<string, string>
 }
 
-
 /**
  * Binds a statement to its subject: some subject must name one of `digests` exactly (`alg:hex`,
  * lowercase, no normalisation: catalog T26), and every other digest that subject names must be
