@@ -30,6 +30,7 @@ export function parseChallenge(header: string | null): Challenge | undefined {
 // Realm hosts that may receive a registry's credentials although they differ from it.
 const TOKEN_SERVICE_HOSTS: Record<string, string> = {
   'registry-1.docker.io': 'auth.docker.io',
+  'registry.gitlab.com': 'gitlab.com',
 }
 
 /**
@@ -68,11 +69,13 @@ export function checkRealm(
       `refused the token realm at ${url.host}: a private address`,
     )
   }
-  // Security: credentials go to the registry's exact origin (another port or scheme is another
-  // server), or over HTTPS to its known token service.
+  // Security: credentials go to the registry's own origin, or over HTTPS to its own host (GitLab
+  // serves a registry on a port of its host and tokens from the host) or its known token service.
   const mayReceiveCredentials =
     sameOrigin ||
-    (https && url.port === '' && TOKEN_SERVICE_HOSTS[registryUrl.hostname] === url.hostname)
+    (https &&
+      (url.hostname === registryUrl.hostname ||
+        (url.port === '' && TOKEN_SERVICE_HOSTS[registryUrl.hostname] === url.hostname)))
   return { url, mayReceiveCredentials }
 }
 
