@@ -370,8 +370,10 @@ describe('reading the file safely', () => {
   // Read as JSON a repeated key keeps its last value: a second `ref` would widen the first.
   test.each([
     ['true and "true"', 'true: [{ san: a }]\n"true": [{ san: b }]'],
-    ['null and "null"', 'null: [{ san: a }]\n"null": [{ san: b }]'],
-    ['1 and "1"', '1: [{ san: a }]\n"1": [{ san: b }]'],
+    ['null and ""', 'null: [{ san: a }]\n"": [{ san: b }]'],
+    ['~ and ""', '~: [{ san: a }]\n"": [{ san: b }]'],
+    ['1.0 and "1"', '1.0: [{ san: a }]\n"1": [{ san: b }]'],
+    ['0x10 and "16"', '0x10: [{ san: a }]\n"16": [{ san: b }]'],
   ])('YAML keys that become one JSON key (%s) are refused', (_name, identities) => {
     const text = `version: 1\nidentities:\n${identities.replace(/^/gm, '  ')}\nsignature: {}\n`
     expect(loadError(text)).toContain('not valid YAML: Map keys must be unique')

@@ -103,8 +103,10 @@ function parseYaml(text: string): unknown {
   }
 }
 
+// The string a key becomes in the parsed object, as yaml makes it: null is "", 0x10 is "16".
 function keyText(key: unknown): string {
-  return YAML.isScalar(key) ? String(key.value) : String(key)
+  if (!YAML.isScalar(key)) return String(key)
+  return key.value === null ? '' : String(key.value)
 }
 
 /** An input error about the policy file as a whole (a field's problem names its path instead). */
