@@ -247,6 +247,25 @@ describe('vulnerabilities: OpenVEX triage', () => {
     )
   })
 
+  test('a failed piece that cannot be a VEX document (a cosign .sig, another claimed type) blocks nothing', () => {
+    const failed = {
+      error: 'it is signed with a key, but no public-key was given',
+      verified: false,
+    }
+    const sig = attestation({
+      mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+      ...failed,
+    })
+    const slsa = attestation({ claimedPredicateType: 'https://slsa.dev/provenance/v1', ...failed })
+    const claimedVex = attestation({
+      claimedPredicateType: 'https://openvex.dev/ns/v0.2.0',
+      ...failed,
+    })
+    const waiver = vex([notAffected('CVE-2024-3094')])
+    expect(run(rules, report, [waiver, sig, slsa]).status).toBe('pass')
+    expect(run(rules, report, [waiver, claimedVex]).status).toBe('fail')
+  })
+
   test('without triage, or without a VEX, the finding still fails and says how many were accepted', () => {
     expect(run('{ maxSeverity: high }', report, [vex([notAffected('CVE-2024-3094')])]).status).toBe(
       'fail',

@@ -6,6 +6,8 @@ export const MediaType = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
   dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
   sigstoreBundlePrefix: 'application/vnd.dev.sigstore.bundle',
+  /** A legacy cosign `.sig` layer: a signature, never an attestation. */
+  cosignSimpleSigning: 'application/vnd.dev.cosign.simplesigning.v1+json',
 } as const
 
 /** Every manifest and index type we can read, sent as Accept when resolving a tag. */

@@ -2,6 +2,7 @@
 // exactly like any other bundle (formats.md §f "Verifying legacy cosign signatures"). Pure.
 import crypto from 'node:crypto'
 import type { SerializedEnvelope } from '@sigstore/bundle'
+import { MediaType } from '../registry/media-types.js'
 import type { Evidence } from '../types.js'
 import {
   CosignAnnotation,
@@ -16,7 +17,7 @@ import {
 
 /** The tags read (`sha256-<hex>.sig` / `.att`) and the one layer media type each may hold. */
 export const COSIGN_LAYER_MEDIA_TYPES = {
-  sig: 'application/vnd.dev.cosign.simplesigning.v1+json',
+  sig: MediaType.cosignSimpleSigning,
   att: 'application/vnd.dsse.envelope.v1+json',
 } as const
 

@@ -1,3 +1,5 @@
+import { MediaType } from '../../registry/media-types.js'
+import type { CheckedEvidence } from '../../types.js'
 import { predicateTypesOf } from '../predicate-types.js'
 import { signedByAny } from '../signer.js'
 import { at, stringAt, zonedTime } from './read.js'
@@ -33,16 +35,18 @@ export interface Triage {
  * requirement's own identities count: a waiver is worth no more than the report it waives.
  */
 export function openvexTriage(context: RuleContext): Triage {
+  const types = predicateTypesOf('openvex') ?? []
   // Security: the latest statement wins, so a piece that could not be read or verified may be a
   // newer `affected` one; without it an older waiver would pass for the last word.
-  const unread = context.evidence.filter((e) => e.error !== undefined || (e.signed && !e.verified))
+  const unread = context.evidence.filter(
+    (e) => (e.error !== undefined || (e.signed && !e.verified)) && mayBeVex(e, types),
+  )
   if (unread.length > 0) {
     return {
       accepts: () => false,
       blocked: `OpenVEX accepts nothing while ${unread.length === 1 ? '1 piece' : `${unread.length} pieces`} of evidence could not be read or verified`,
     }
   }
-  const types = predicateTypesOf('openvex') ?? []
   const trusted = context.evidence.filter(
     (e) =>
       e.verified &&
@@ -71,6 +75,14 @@ export function openvexTriage(context: RuleContext): Triage {
     return relevant.filter((s) => s.time === latest).every((s) => ACCEPTING.has(s.status))
   }
   return { accepts }
+}
+
+// A piece that cannot be a VEX document: a cosign `.sig` signature, or one that says it is of another
+// type. A claim is untrusted, but whoever could change it could as well remove the piece.
+function mayBeVex(evidence: CheckedEvidence, types: readonly string[]): boolean {
+  if (evidence.mediaType === MediaType.cosignSimpleSigning) return false
+  const claimed = evidence.claimedPredicateType
+  return claimed === undefined || types.includes(claimed)
 }
 
 // OpenVEX v0.2.0 (`vulnerability: {name, aliases}`, products with subcomponents) and v0.0.1
