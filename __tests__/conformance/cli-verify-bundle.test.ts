@@ -67,6 +67,21 @@ test('exit 0 for a DSSE bundle checked against a sha256:<hex> digest', async () 
   expect(stdout).toBe('OK: the bundle verified\n')
 })
 
+// A statement names digests: the file is streamed through the hashes, never held, whatever its size.
+test('a DSSE bundle is checked against a file by its streamed digests, past the 1 GiB read cap', async () => {
+  expect(await main(keyless('happy-path-intoto-in-dsse-v3'))).toBe(0)
+  const big = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scg-big-')), 'artifact')
+  fs.writeFileSync(big, '')
+  fs.truncateSync(big, 1024 * 1024 * 1024 + 1)
+  try {
+    expect(await main(keyless('happy-path-intoto-in-dsse-v3', { artifact: big }))).toBe(1)
+    expect(stderr).toContain('verification failed: ')
+    expect(stderr).not.toContain('larger than')
+  } finally {
+    fs.rmSync(path.dirname(big), { recursive: true })
+  }
+}, 60_000)
+
 test('exit 0 with --key for a key-signed bundle', async () => {
   const dir = path.join(CONFORMANCE, 'managed-key-happy-path')
   const args = ['verify-bundle', '--bundle', path.join(dir, 'bundle.sigstore.json')]

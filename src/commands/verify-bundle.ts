@@ -1,12 +1,14 @@
 import crypto from 'node:crypto'
 import { InputError, describe } from '../errors.js'
 import { LIMITS } from '../limits.js'
-import { readLimited } from '../util/read-file.js'
+import { fileDigests } from '../files/local-evidence.js'
+import { assertRegularFile, readLimited } from '../util/read-file.js'
 import { readBundleJson } from '../verify/bundle-json.js'
 import { isDigest } from '../registry/index.js'
 import {
   assertSubject,
   identityMismatch,
+  isMessageSignature,
   loadTrust,
   readStatement,
   verifyBundle,
@@ -39,7 +41,7 @@ export async function verifyBundleCommand(
     loadPublicGood,
   })
   const json = readJson(args.bundle)
-  const { digests, bytes } = readArtifact(args.artifact)
+  const { digests, bytes } = await readArtifact(args.artifact, isMessageSignature(json))
   try {
     const verified = verifyBundle(json, trust, bytes)
     const mismatch = identityMismatch(identity, verified.signer)
@@ -81,10 +83,19 @@ function readJson(file: string): unknown {
   }
 }
 
-// A file is named by both digests a statement may use; a digest argument by itself.
-function readArtifact(value: string): { digests: string[]; bytes?: Buffer } {
+// A file is named by both digests a statement may use; a digest argument by itself. Its bytes
+// are held only for a message signature, which signs them; a statement needs only its digests.
+async function readArtifact(
+  value: string,
+  signedBytes: boolean,
+): Promise<{ digests: string[]; bytes?: Buffer }> {
   if (isDigest(value) || /^sha512:[a-f0-9]{128}$/.test(value)) return { digests: [value] }
   try {
+    if (!signedBytes) {
+      assertRegularFile(value)
+      const { sha256, sha512 } = await fileDigests(value)
+      return { digests: [sha256, sha512] }
+    }
     const bytes = readLimited(value, LIMITS.signedFileBytes)
     const hex = (alg: string): string => crypto.createHash(alg).update(bytes).digest('hex')
     return { digests: [`sha256:${hex('sha256')}`, `sha512:${hex('sha512')}`], bytes }

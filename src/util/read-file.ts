@@ -8,8 +8,7 @@ import { MiB } from '../limits.js'
  * device is refused before it is opened (reading it could block forever).
  */
 export function readLimited(file: string, maxBytes: number): Buffer {
-  // A missing file fails here with its own reason (ENOENT).
-  if (!fs.statSync(file).isFile()) throw new Error(`${file} is not a regular file`)
+  assertRegularFile(file)
   const fd = fs.openSync(file, 'r')
   try {
     const buffer = Buffer.alloc(Math.min(maxBytes + 1, fs.fstatSync(fd).size + 1))
@@ -34,6 +33,11 @@ export function utf8(bytes: Buffer, file: string): string {
   } catch {
     throw new Error(`${file} is not UTF-8 text`)
   }
+}
+
+/** Throws unless `file` is a regular file; a missing one fails with its own reason (ENOENT). */
+export function assertRegularFile(file: string): void {
+  if (!fs.statSync(file).isFile()) throw new Error(`${file} is not a regular file`)
 }
 
 export function isFile(file: string): boolean {
