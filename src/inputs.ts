@@ -224,7 +224,7 @@ function identityPolicy(
   }
   if (acceptsAnyRepository(identity)) {
     throw new InputError(
-      'The `certificate-identity-regexp` input matches the workflows of every GitHub repository; name the repository that must have signed, such as ^https://github\\.com/acme/app/….',
+      'The `certificate-identity-regexp` input matches the workflows of every GitHub repository, or of any owner’s; name the owner and repository that must have signed, such as ^https://github\\.com/acme/app/….',
     )
   }
   return identity

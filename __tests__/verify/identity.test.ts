@@ -117,6 +117,14 @@ describe('acceptsAnyRepository', () => {
     '^https://github.com/acme.*/app/.*',
     'https://github\\.com/\\w+/app/.*',
     'https://github\\.com/(acme|.*)/app/.*',
+    // The same, spelt otherwise.
+    'https:\\/\\/github\\.com\\/[^\\/]+\\/app\\/.*',
+    'https?://github\\.com/[^/]+/app/.*',
+    'https://github[.]com/[^/]+/app/.*',
+    '^(https://github\\.com/[^/]+/app/.*)$',
+    '(?i)https://github\\.com/[^/]+/app/.*',
+    'https://github\\.com/acme/app/.*|https://github\\.com/[^/]+/app/.*',
+    'https://github\\.com/(acme/app|[^/]+/app)/.*',
   ])('%s leaves the owner open: refused', (regexp) => {
     expect(acceptsAnyRepository(withSan(regexp))).toBe(true)
   })
@@ -126,6 +134,8 @@ describe('acceptsAnyRepository', () => {
     'https://github\\.com/acme/[^/]+/\\.github/workflows/.*',
     '^https://github\\.com/(acme|acme-labs)/app/.*',
     'https://github\\.com/(acme/app|acme/lib)/\\.github/workflows/.*',
+    '^(https://github\\.com/acme/app/.*|https://github\\.com/acme/lib/.*)$',
+    '(?i)https://github\\.com/acme/app/.*',
   ])('%s names its owner: accepted', (regexp) => {
     expect(acceptsAnyRepository(withSan(regexp))).toBe(false)
   })

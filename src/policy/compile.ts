@@ -230,7 +230,7 @@ function compileIdentity(entry: IdentityDoc, path: string, keyed: boolean): Iden
   if (acceptsAnyRepository(identity)) {
     throw policyError(
       pointer(path, 'san'),
-      'matches the workflows of every GitHub repository; name the repository in it, or pin sourceRepositoryUri',
+      'matches the workflows of every GitHub repository, or of any owner’s; name the owner and repository in it, or pin sourceRepositoryUri',
     )
   }
   return identity

@@ -142,19 +142,68 @@ export function acceptsAnyRepository(identity: {
   )
 }
 
-// A regexp spelling out GitHub's URL must then name its owner: no wildcard may stand in the
-// owner's place (`https://github\.com/[^/]+/app/…` is met by anyone's repository called app).
-const GITHUB_PREFIX = /^\^?https:\/\/github(?:\\\.|\.)com\//
-const WILDCARDS = new Set(['.', '[', '\\w', '\\W', '\\s', '\\S', '\\d', '\\D', '\\p', '\\P'])
+// A regexp spelling out GitHub's URL must then name its owner in every alternative: no wildcard
+// may stand in the owner's place (`https://github\.com/[^/]+/app/…` is met by anyone's `app`).
+// Read on the pattern's text: escapes (`\/`), one-character classes (`[.]`), `https?`, flags and
+// enclosing groups are seen through; a pattern this cannot read is left to the probes above.
+const GITHUB_PREFIX = /^\^?(?:\(\?[a-zA-Z]+\))?https\??:\/\/github(?:\\\.|\.)com\//
+const CLASSES = new Set(['\\w', '\\W', '\\s', '\\S', '\\d', '\\D', '\\p', '\\P'])
 
 function ownerLeftOpen(san: StringMatcher): boolean {
-  if (!('regexp' in san)) return false
-  const prefix = GITHUB_PREFIX.exec(san.regexp)
+  return 'regexp' in san && alternatives(tokens(san.regexp)).some(ownerOpenIn)
+}
+
+/** An escape, a character class, or one character; `\/` and one-character classes unwrapped. */
+function tokens(pattern: string): string[] {
+  const all = pattern.match(/\\.|\[\^?\]?(?:\\.|[^\]])*\]|[^]/gu) ?? []
+  return all.map((t) => (t === '\\/' || t === '[/]' ? '/' : t === '[.]' ? '\\.' : t))
+}
+
+/** The top-level alternatives of a token list, each without a group enclosing it whole. */
+function alternatives(list: string[]): string[][] {
+  const parts: string[][] = [[]]
+  let depth = 0
+  for (const t of list) {
+    if (t === '(') depth++
+    if (t === ')') depth--
+    if (t === '|' && depth === 0) parts.push([])
+    else parts[parts.length - 1]!.push(t)
+  }
+  return parts.flatMap((part) => {
+    const bare = part[0] === '^' ? part.slice(1) : part
+    const end = bare.at(-1) === '$' ? bare.length - 1 : bare.length
+    const close = bare[0] === '(' ? closing(bare, 0) : -1
+    if (close !== end - 1 || bare[1] === '?') return [part]
+    return alternatives(bare.slice(1, end - 1))
+  })
+}
+
+// True when the owner's place after GitHub's prefix holds a wildcard, in any alternative of it.
+function ownerOpenIn(list: string[]): boolean {
+  const prefix = GITHUB_PREFIX.exec(list.join(''))
   if (prefix === null) return false
-  // Tokens up to the first unescaped `/`: an escape and its character, or one character.
-  for (const [token] of san.regexp.slice(prefix[0].length).matchAll(/\\.|[^]/gu)) {
-    if (token === '/') return false
-    if (WILDCARDS.has(token)) return true
+  let rest = list
+  for (let taken = 0; taken < prefix[0].length; rest = rest.slice(1)) taken += rest[0]!.length
+  if (rest[0] === '(' && rest[1] !== '?') {
+    const close = closing(rest, 0)
+    const after = rest.slice(close + 1)
+    return alternatives(rest.slice(1, close)).some((inner) =>
+      ownerOpenIn([...list.slice(0, list.length - rest.length), ...inner, ...after]),
+    )
+  }
+  for (const t of rest) {
+    if (t === '/') return false
+    if (t === '.' || t.startsWith('[') || CLASSES.has(t)) return true
   }
   return false
+}
+
+// The index of the `)` closing the group opened at `open`; -1 when there is none.
+function closing(list: string[], open: number): number {
+  let depth = 0
+  for (let i = open; i < list.length; i++) {
+    if (list[i] === '(') depth++
+    if (list[i] === ')' && --depth === 0) return i
+  }
+  return -1
 }
