@@ -185,12 +185,15 @@ async function judgeSubject(
  * Security: a FROM line's `--platform` is the manifest the build pulls, so under a list of
  * platforms it is checked too, named in the list or not. (`index` covers every platform through
  * the index's own evidence; `all` checks each.) A line without one pulls the build's target
- * platform, which the list names.
+ * platform, which the list names; so does one read from the platform ARGs, whose value here is
+ * only the runner's.
  */
 function withFromPlatforms(selection: PlatformSelection, base: BaseImage): PlatformSelection {
   if (!Array.isArray(selection)) return selection
   const named = base.uses.flatMap(({ from }) =>
-    from.platform === undefined || from.platform.value === '' ? [] : [from.platform.value],
+    from.platform === undefined || from.platform.guessed || from.platform.value === ''
+      ? []
+      : [from.platform.value],
   )
   return [...new Set([...selection, ...named])]
 }

@@ -283,7 +283,31 @@ describe('Dockerfile base images', () => {
       ['linux/amd64', amd64.digest, 'pass'],
       ['linux/arm64', arm64.digest, 'fail'],
     ])
-    // A line without --platform pulls the build's target platform: the list's.
+    // A line without --platform, or with the target's, pulls the build's target platform: the
+    // list's. TARGETPLATFORM is known here only as a guess (the runner's), which is not checked.
+    const armRepo = uniqueRepo('from-target')
+    const armAmd64 = await pushImage(host, armRepo, 'amd64', { text: 'amd64, unsigned\n' })
+    const armArm64 = await pushImage(host, armRepo, 'arm64', {
+      text: 'arm64\n',
+      platform: { architecture: 'arm64', os: 'linux' },
+    })
+    await pushIndex(host, armRepo, '1', [
+      { ...armAmd64, platform: { architecture: 'amd64', os: 'linux' } },
+      { ...armArm64, platform: { architecture: 'arm64', os: 'linux' } },
+    ])
+    await cosignSign(ss, host, armRepo, armArm64.digest, ACME)
+    const target = dockerfile(
+      'from-platform/target/Dockerfile',
+      `FROM --platform=$TARGETPLATFORM ${host}/${armRepo}:1\n`,
+    )
+    const targeted = await gate({
+      dockerfile: target,
+      'certificate-identity': ACME_SAN,
+      platforms: 'linux/arm64',
+    })
+    expect(targeted.images[0]!.platforms!.map((p) => [p.platform, p.verdict])).toEqual([
+      ['linux/arm64', 'pass'],
+    ])
     const plain = dockerfile('from-platform/plain/Dockerfile', `FROM ${host}/${repo}:1\n`)
     const listed = await gate({
       dockerfile: plain,

@@ -40,8 +40,11 @@ export interface FromLine {
   stage?: string
   /** The base as written, before substitution. */
   written: string
-  /** `--platform`, as written and as expanded. */
-  platform?: { written: string; value: string }
+  /**
+   * `--platform`, as written and as expanded; `guessed` when the value came through an ARG the
+   * build sets (BUILDPLATFORM, TARGETPLATFORM…), expanded here with the runner's platform.
+   */
+  platform?: { written: string; value: string; guessed: boolean }
   base: FromBase
 }
 
@@ -120,7 +123,9 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
         return invalid(`FROM has an unknown flag --${flag.getName()}`)
       const value = flag.getValue() ?? ''
       try {
-        platform = { written: value, value: expandWord(value, vars, escape).value }
+        const expanded = expandWord(value, vars, escape)
+        const guessed = expanded.read.some((name) => dependent.has(name))
+        platform = { written: value, value: expanded.value, guessed }
       } catch (error) {
         return invalid(`its --platform cannot be expanded: ${describe(error)}`)
       }
