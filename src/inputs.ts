@@ -298,8 +298,9 @@ function requirementsFrom(get: InputGetter, identities: IdentityPolicy[]): Requi
  */
 export function list(text: string): string[] {
   return text
-    .split(/[\n,]/)
-    .map((s) => s.replace(/(^|\s)#.*$/, '').trim())
+    .split('\n')
+    .flatMap((line) => line.replace(/(^|\s)#.*$/, '').split(','))
+    .map((s) => s.trim())
     .filter((s) => s !== '')
 }
 
