@@ -124,6 +124,9 @@ function runCredentialHelper(
         signal: deadline,
         // The environment as this module reads it (PATH finds the helper; HOME, its store).
         env: process.env,
+        // Windows helpers may be .cmd scripts, which only cmd.exe runs; the name is checked
+        // (letters, digits, `.`, `_`, `-`) and the server goes through stdin, never the line.
+        shell: process.platform === 'win32',
       },
       (error, stdout) => {
         if (error === null) return resolve(stdout)
