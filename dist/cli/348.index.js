@@ -1287,7 +1287,9 @@ function parseDockerfile(text, options) {
                 return invalid(`FROM has an unknown flag --${flag.getName()}`);
             const value = flag.getValue() ?? '';
             try {
-                platform = { written: value, value: expandWord(value, vars, escape).value };
+                const expanded = expandWord(value, vars, escape);
+                const guessed = expanded.read.some((name) => dependent.has(name));
+                platform = { written: value, value: expanded.value, guessed };
             }
             catch (error) {
                 return invalid(`its --platform cannot be expanded: ${(0,errors/* describe */.q0)(error)}`);

@@ -315,7 +315,7 @@ function compileIdentity(entry, path, keyed) {
         ...(Object.keys(github).length > 0 && { github }),
     };
     if ((0,verify_identity/* acceptsAnyRepository */.O_)(identity)) {
-        throw (0,policy_error/* policyError */.n)((0,policy_error/* pointer */.W)(path, 'san'), 'matches the workflows of every GitHub repository; name the repository in it, or pin sourceRepositoryUri');
+        throw (0,policy_error/* policyError */.n)((0,policy_error/* pointer */.W)(path, 'san'), 'matches the workflows of every GitHub repository, or of any owner’s; name the owner and repository in it, or pin sourceRepositoryUri');
     }
     return identity;
 }
@@ -504,8 +504,11 @@ function parseYaml(text) {
         throw fileError(`cannot be used: ${(0,errors/* describe */.q0)(error)}`, error);
     }
 }
+// The string a key becomes in the parsed object, as yaml makes it: null is "", 0x10 is "16".
 function keyText(key) {
-    return dist.isScalar(key) ? String(key.value) : String(key);
+    if (!dist.isScalar(key))
+        return String(key);
+    return key.value === null ? '' : String(key.value);
 }
 /** An input error about the policy file as a whole (a field's problem names its path instead). */
 function fileError(problem, cause) {
