@@ -125,6 +125,16 @@ describe('acceptsAnyRepository', () => {
     '(?i)https://github\\.com/[^/]+/app/.*',
     'https://github\\.com/acme/app/.*|https://github\\.com/[^/]+/app/.*',
     'https://github\\.com/(acme/app|[^/]+/app)/.*',
+    '(?:https://github\\.com/[^/]+/app/.*)',
+    '^(?:https://github\\.com/[^/]+/app/.*)$',
+    '(?i:https://github\\.com/[^/]+/app/.*)',
+    '(?i)^https://github\\.com/[^/]+/app/.*',
+    '(?i)(?s)https://github\\.com/[^/]+/app/.*',
+    '(?i)HTTPS://GITHUB\\.COM/[^/]+/app/.*',
+    '\\Ahttps://github\\.com/[^/]+/app/.*',
+    'http(s)?://github\\.com/[^/]+/app/.*',
+    'https://github\\.com//?[^/]+/app/.*',
+    'https://github\\.com/acme/?[^/]*/app/.*',
   ])('%s leaves the owner open: refused', (regexp) => {
     expect(acceptsAnyRepository(withSan(regexp))).toBe(true)
   })
@@ -136,6 +146,12 @@ describe('acceptsAnyRepository', () => {
     'https://github\\.com/(acme/app|acme/lib)/\\.github/workflows/.*',
     '^(https://github\\.com/acme/app/.*|https://github\\.com/acme/lib/.*)$',
     '(?i)https://github\\.com/acme/app/.*',
+    // Nothing to read an owner in: left to the probes, and no crash.
+    'https://github\\.com/acme/app/.*|',
+    '|https://github\\.com/acme/app/.*',
+    'https://github\\.com/(|acme)/app/.*',
+    '()',
+    '^$',
   ])('%s names its owner: accepted', (regexp) => {
     expect(acceptsAnyRepository(withSan(regexp))).toBe(false)
   })

@@ -144,9 +144,9 @@ export function acceptsAnyRepository(identity: {
 
 // A regexp spelling out GitHub's URL must then name its owner in every alternative: no wildcard
 // may stand in the owner's place (`https://github\.com/[^/]+/app/…` is met by anyone's `app`).
-// Read on the pattern's text: escapes (`\/`), one-character classes (`[.]`), `https?`, flags and
-// enclosing groups are seen through; a pattern this cannot read is left to the probes above.
-const GITHUB_PREFIX = /^\^?(?:\(\?[a-zA-Z]+\))?https\??:\/\/github(?:\\\.|\.)com\//
+// Read on the pattern's text: escapes (`\/`), one-character classes (`[.]`), `https?`, anchors,
+// flags and enclosing groups are seen through; what this cannot read is left to the probes above.
+const GITHUB_PREFIX = /^http(?:s\??|\((?:\?:)?s\)\??)?:\/\/github(?:\\\.|\.)com\//i
 const CLASSES = new Set(['\\w', '\\W', '\\s', '\\S', '\\d', '\\D', '\\p', '\\P'])
 
 function ownerLeftOpen(san: StringMatcher): boolean {
@@ -159,7 +159,10 @@ function tokens(pattern: string): string[] {
   return all.map((t) => (t === '\\/' || t === '[/]' ? '/' : t === '[.]' ? '\\.' : t))
 }
 
-/** The top-level alternatives of a token list, each without a group enclosing it whole. */
+/**
+ * The top-level alternatives of a token list, each without its leading anchors and flags and
+ * without a group enclosing it whole. Each step takes tokens away, so it ends.
+ */
 function alternatives(list: string[]): string[][] {
   const parts: string[][] = [[]]
   let depth = 0
@@ -170,12 +173,33 @@ function alternatives(list: string[]): string[][] {
     else parts[parts.length - 1]!.push(t)
   }
   return parts.flatMap((part) => {
-    const bare = part[0] === '^' ? part.slice(1) : part
-    const end = bare.at(-1) === '$' ? bare.length - 1 : bare.length
-    const close = bare[0] === '(' ? closing(bare, 0) : -1
-    if (close !== end - 1 || bare[1] === '?') return [part]
-    return alternatives(bare.slice(1, end - 1))
+    const bare = withoutLead(part)
+    const end = bare.at(-1) === '$' || bare.at(-1) === '\\z' ? bare.length - 1 : bare.length
+    const inner = bare[0] === '(' && closing(bare, 0) === end - 1 ? groupStart(bare) : undefined
+    return typeof inner === 'number' ? alternatives(bare.slice(inner, end - 1)) : [bare]
   })
+}
+
+// Drops leading `^`, `\A` and flag groups such as `(?i)`.
+function withoutLead(list: string[]): string[] {
+  let i = 0
+  for (;;) {
+    if (list[i] === '^' || list[i] === '\\A') i++
+    else if (list[i] === '(' && list[i + 1] === '?' && groupStart(list.slice(i)) === 'flags')
+      i = closing(list, i) + 1
+    else return list.slice(i)
+  }
+}
+
+// Where a group's content starts (after `(`, `(?:`, `(?i:` or `(?P<name>`); `flags` for `(?i)`.
+function groupStart(list: string[]): number | 'flags' | undefined {
+  if (list[1] !== '?') return 1
+  for (let i = 2; i < list.length; i++) {
+    if (list[i] === ':') return i + 1
+    if (list[i] === ')') return 'flags'
+    if (list[i] === '>') return i + 1
+  }
+  return undefined
 }
 
 // True when the owner's place after GitHub's prefix holds a wildcard, in any alternative of it.
@@ -184,15 +208,19 @@ function ownerOpenIn(list: string[]): boolean {
   if (prefix === null) return false
   let rest = list
   for (let taken = 0; taken < prefix[0].length; rest = rest.slice(1)) taken += rest[0]!.length
-  if (rest[0] === '(' && rest[1] !== '?') {
+  const inner = rest[0] === '(' ? groupStart(rest) : undefined
+  if (typeof inner === 'number') {
     const close = closing(rest, 0)
-    const after = rest.slice(close + 1)
-    return alternatives(rest.slice(1, close)).some((inner) =>
-      ownerOpenIn([...list.slice(0, list.length - rest.length), ...inner, ...after]),
+    if (close === -1) return false
+    const head = list.slice(0, list.length - rest.length)
+    return alternatives(rest.slice(inner, close)).some((alt) =>
+      ownerOpenIn([...head, ...alt, ...rest.slice(close + 1)]),
     )
   }
-  for (const t of rest) {
-    if (t === '/') return false
+  for (let i = 0; i < rest.length; i++) {
+    const t = rest[i]!
+    // A slash that may be left out (`/?`, `/*`) does not end the owner.
+    if (t === '/' && !['?', '*', '{'].includes(rest[i + 1] ?? '')) return false
     if (t === '.' || t.startsWith('[') || CLASSES.has(t)) return true
   }
   return false
