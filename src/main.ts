@@ -185,8 +185,8 @@ async function judgeSubject(
  * Security: a FROM line's `--platform` is the manifest the build pulls, so under a list of
  * platforms it is checked too, named in the list or not. (`index` covers every platform through
  * the index's own evidence; `all` checks each.) A line without one pulls the build's target
- * platform, which the list names; so does one read from the platform ARGs, whose value here is
- * only the runner's.
+ * platform, which the list names; so does one read from TARGETPLATFORM, whose value here is
+ * only the runner's. `$BUILDPLATFORM` is the builder's: the runner's, checked too.
  */
 function withFromPlatforms(selection: PlatformSelection, base: BaseImage): PlatformSelection {
   if (!Array.isArray(selection)) return selection

@@ -42,7 +42,8 @@ export interface FromLine {
   written: string
   /**
    * `--platform`, as written and as expanded; `guessed` when the value came through an ARG the
-   * build sets (BUILDPLATFORM, TARGETPLATFORM…), expanded here with the runner's platform.
+   * build sets other than the builder's platform (TARGETPLATFORM, …), whose value here is only
+   * the runner's.
    */
   platform?: { written: string; value: string; guessed: boolean }
   base: FromBase
@@ -65,6 +66,8 @@ export interface ParseOptions {
   /** BUILDPLATFORM and TARGETPLATFORM, e.g. `linux/amd64` (build-args may still set them). */
   platform: string
 }
+
+const BUILD_FAMILY = /^BUILD(?:PLATFORM|OS|ARCH|VARIANT)$/
 
 // BuildKit's stage name rule (instructions/parse.go), on the lowercased name.
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/
@@ -124,7 +127,10 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
       const value = flag.getValue() ?? ''
       try {
         const expanded = expandWord(value, vars, escape)
-        const guessed = expanded.read.some((name) => dependent.has(name))
+        // The builder's platform (BUILD*) is the runner's, and not a target the list names.
+        const guessed = expanded.read.some(
+          (name) => dependent.has(name) && !BUILD_FAMILY.test(name),
+        )
         platform = { written: value, value: expanded.value, guessed }
       } catch (error) {
         return invalid(`its --platform cannot be expanded: ${describe(error)}`)
