@@ -379,6 +379,14 @@ describe('reading the file safely', () => {
     expect(loadError(text)).toContain('not valid YAML: Map keys must be unique')
   })
 
+  test('an alias used as a key is refused: it would repeat a key unseen', () => {
+    const text =
+      'version: 1\nidentities:\n  r: [{ preset: github-workflow, repository: acme/app, &k ref: "refs/tags/v*", *k : "*" }]\nsignature: { identities: [r] }\n'
+    expect(loadError(text)).toBe(
+      'The `policy` input names a file that is not valid YAML for a policy: an alias is used as a key.',
+    )
+  })
+
   test('a JSON policy that repeats a key is refused, at any depth', () => {
     const preset =
       '{ "preset": "github-workflow", "repository": "acme/app", "ref": "refs/tags/v*", "ref": "*" }'

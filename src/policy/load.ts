@@ -96,6 +96,15 @@ function parseYaml(text: string): unknown {
     const line = problem.message.split('\n')[0]?.replace(/:$/, '') ?? 'unreadable'
     throw fileError(`is not valid YAML: ${line}`)
   }
+  // An alias as a key names a key no repeat check sees (`*r : x` beside `&r ref:`): no policy needs one.
+  let aliasKey = false
+  YAML.visit(doc, {
+    Pair: (_, pair) => {
+      aliasKey = YAML.isAlias(pair.key)
+      return aliasKey ? YAML.visit.BREAK : undefined
+    },
+  })
+  if (aliasKey) throw fileError('is not valid YAML for a policy: an alias is used as a key')
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown
   } catch (error) {
