@@ -292,15 +292,18 @@ function requirementsFrom(get: InputGetter, identities: IdentityPolicy[]): Requi
   return [...signature, ...attestations]
 }
 
+// A comment starts a value or follows a blank: a predicate type may have a `#fragment`.
+const COMMENT = /(^|\s)#.*$/
+
 /**
- * Splits a multi-value input on newlines and commas, dropping blanks and `#` comments. A comment
- * starts a value or follows a blank: a predicate type may have a `#fragment`.
+ * Splits a multi-value input on newlines and commas, dropping blanks and `#` comments (which
+ * end their line, commas in them included).
  */
 export function list(text: string): string[] {
   return text
     .split('\n')
-    .flatMap((line) => line.replace(/(^|\s)#.*$/, '').split(','))
-    .map((s) => s.trim())
+    .flatMap((line) => line.replace(COMMENT, '').split(','))
+    .map((s) => s.replace(COMMENT, '').trim())
     .filter((s) => s !== '')
 }
 
