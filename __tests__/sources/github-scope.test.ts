@@ -114,6 +114,14 @@ test.each<[string, IdentityPolicy[], string[]]>([
     ['orgs/acme'],
   ],
   [
+    'GitHub’s names are read without case',
+    [
+      san({ exact: 'https://github.com/Acme/App/.github/workflows/release.yml@refs/tags/v1' }),
+      san({ regexp: 'https://github\\.com/acme/.*' }),
+    ],
+    ['orgs/acme'],
+  ],
+  [
     'an identity naming nobody adds nothing',
     [
       san({ exact: 'dev@acme.example' }),

@@ -10,10 +10,11 @@ const REPO = '(?!\\.\\.?(?:/|$))[A-Za-z0-9._-]{1,100}'
  * Where to ask the attestations API about an image: for each identity of the policy,
  * `repos/<owner>/<repo>` when it names the repository (its source repository, else the workflow
  * in an exact or literal-prefix SAN), `orgs/<owner>` when it names only an owner; when none names
- * anybody, the owner of a `ghcr.io/<owner>/…` image. A repository whose owner is asked about as
- * a whole is not asked again. Only where to look is derived here: whatever is found is still
- * verified and matched against the whole policy. Every identity's place is asked, since evidence
- * missing can relax a rule (an OpenVEX statement newer than another).
+ * anybody, the owner of a `ghcr.io/<owner>/…` image. GitHub's names are read without case, and a
+ * repository whose owner is asked about as a whole is not asked again. Only where to look is
+ * derived here: whatever is found is still verified and matched against the whole policy. Every
+ * identity's place that can be read is asked, since evidence missing can relax a rule (an OpenVEX
+ * statement newer than another); an identity whose pattern names no owner literally adds none.
  */
 export function attestationScopes(
   apiUrl: string,
@@ -31,8 +32,8 @@ export function attestationScopes(
     const owner =
       wholeMatch(p.github?.sourceRepositoryOwnerUri, new RegExp(`^${url}$`)) ??
       prefixMatch(p.subjectAlternativeName, new RegExp(`^${url}/`))
-    if (repo !== undefined) scopes.add(`repos/${repo[1]}/${repo[2]}`)
-    else if (owner !== undefined) scopes.add(`orgs/${owner[1]}`)
+    if (repo !== undefined) scopes.add(`repos/${repo[1]}/${repo[2]}`.toLowerCase())
+    else if (owner !== undefined) scopes.add(`orgs/${owner[1]}`.toLowerCase())
   }
   const fallback = ghcrOwner(image)
   if (scopes.size === 0 && fallback !== undefined) scopes.add(`orgs/${fallback}`)
