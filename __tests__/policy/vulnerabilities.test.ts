@@ -237,7 +237,10 @@ describe('vulnerabilities: OpenVEX triage', () => {
       'failed to load',
       { error: 'its bundle_url answered HTTP 403', signed: false, verified: false },
     ],
-    ['signed but not verified', { signed: true, verified: false }],
+    [
+      'signed but not verified',
+      { error: 'the signature does not verify', signed: true, verified: false },
+    ],
   ])('while a piece %s, triage accepts nothing', (_name, failure) => {
     const unread = attestation({ location: 'GitHub attestations API, attestation 3', ...failure })
     const finding = run(rules, report, [vex([notAffected('CVE-2024-3094')]), unread])

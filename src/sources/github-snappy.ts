@@ -59,12 +59,12 @@ function copyOf(tag: number, input: Buffer, pos: number): [number, number, numbe
   return [1 + (tag >> 2), input.readUIntLE(pos, bytes), bytes]
 }
 
-// The uncompressed length: a little-endian base-128 varint of at most 32 bits.
 /** The length a snappy block declares it decodes to. */
 export function snappyLength(input: Buffer): number {
   return readLength(input)[0]
 }
 
+// The uncompressed length: a little-endian base-128 varint of at most 32 bits.
 function readLength(input: Buffer): [number, number] {
   let value = 0
   for (let i = 0; i < 5 && i < input.length; i++) {

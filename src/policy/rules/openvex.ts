@@ -38,9 +38,7 @@ export function openvexTriage(context: RuleContext): Triage {
   const types = predicateTypesOf('openvex') ?? []
   // Security: the latest statement wins, so a piece that could not be read or verified may be a
   // newer `affected` one; without it an older waiver would pass for the last word.
-  const unread = context.evidence.filter(
-    (e) => (e.error !== undefined || (e.signed && !e.verified)) && mayBeVex(e, types),
-  )
+  const unread = context.evidence.filter((e) => e.error !== undefined && mayBeVex(e, types))
   if (unread.length > 0) {
     return {
       accepts: () => false,
