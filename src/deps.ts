@@ -112,10 +112,13 @@ function runCredentialHelper(
   deadline: AbortSignal,
 ): Promise<string> {
   const command = `docker-credential-${helper}`
+  // Windows helpers may be .cmd scripts, which only cmd.exe runs: the line is given whole (the
+  // name is a checked plain word, and the server goes through stdin, never the line).
+  const windows = process.platform === 'win32'
   return new Promise((resolve, reject) => {
     const child = execFile(
-      command,
-      ['get'],
+      windows ? `${command} get` : command,
+      windows ? [] : ['get'],
       {
         encoding: 'utf8',
         maxBuffer: LIMITS.credentialHelperOutputChars,
@@ -124,14 +127,13 @@ function runCredentialHelper(
         signal: deadline,
         // The environment as this module reads it (PATH finds the helper; HOME, its store).
         env: process.env,
-        // Windows helpers may be .cmd scripts, which only cmd.exe runs; the name is checked
-        // (letters, digits, `.`, `_`, `-`) and the server goes through stdin, never the line.
-        shell: process.platform === 'win32',
+        shell: windows,
       },
       (error, stdout) => {
         if (error === null) return resolve(stdout)
-        // A helper that knows no credentials for the server exits non-zero: anonymous.
-        if (typeof error.code === 'number') return resolve('')
+        // A helper that knows no credentials for the server exits non-zero: anonymous. cmd.exe
+        // says 9009 for a command it cannot find.
+        if (typeof error.code === 'number' && !(windows && error.code === 9009)) return resolve('')
         const why =
           error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
             ? `printed more than ${LIMITS.credentialHelperOutputChars} characters`
