@@ -497,6 +497,16 @@ function parseYaml(text) {
         const line = problem.message.split('\n')[0]?.replace(/:$/, '') ?? 'unreadable';
         throw fileError(`is not valid YAML: ${line}`);
     }
+    // An alias as a key names a key no repeat check sees (`*r : x` beside `&r ref:`): no policy needs one.
+    let aliasKey = false;
+    dist.visit(doc, {
+        Pair: (_, pair) => {
+            aliasKey = dist.isAlias(pair.key);
+            return aliasKey ? dist.visit.BREAK : undefined;
+        },
+    });
+    if (aliasKey)
+        throw fileError('is not valid YAML for a policy: an alias is used as a key');
     try {
         return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
     }

@@ -1230,6 +1230,7 @@ function platformFamily(prefix, platform) {
         [`${prefix}VARIANT`, variant],
     ];
 }
+const BUILD_FAMILY = /^BUILD(?:PLATFORM|OS|ARCH|VARIANT)$/;
 // BuildKit's stage name rule (instructions/parse.go), on the lowercased name.
 const STAGE_NAME = /^[a-z][a-z0-9-_.]*$/;
 /**
@@ -1288,7 +1289,8 @@ function parseDockerfile(text, options) {
             const value = flag.getValue() ?? '';
             try {
                 const expanded = expandWord(value, vars, escape);
-                const guessed = expanded.read.some((name) => dependent.has(name));
+                // The builder's platform (BUILD*) is the runner's, and not a target the list names.
+                const guessed = expanded.read.some((name) => dependent.has(name) && !BUILD_FAMILY.test(name));
                 platform = { written: value, value: expanded.value, guessed };
             }
             catch (error) {
