@@ -114,12 +114,15 @@ test.each<[string, IdentityPolicy[], string[]]>([
     ['orgs/acme'],
   ],
   [
-    'GitHub’s names are read without case',
+    'GitHub’s names are read without case, each asked as first written',
     [
       san({ exact: 'https://github.com/Acme/App/.github/workflows/release.yml@refs/tags/v1' }),
-      san({ regexp: 'https://github\\.com/acme/.*' }),
+      san({ exact: 'https://github.com/acme/app/.github/workflows/vex.yml@refs/tags/v1' }),
+      san({ regexp: 'https://github\\.com/ACME/lib/.*' }),
+      san({ regexp: 'https://github\\.com/Other/.*' }),
+      san({ regexp: 'https://github\\.com/other/tool/.*' }),
     ],
-    ['orgs/acme'],
+    ['repos/Acme/App', 'repos/ACME/lib', 'orgs/Other'],
   ],
   [
     'an identity naming nobody adds nothing',

@@ -23,7 +23,11 @@ export function attestationScopes(
 ): string[] {
   const hosts = [...new Set(['github.com', webHost(apiUrl)])].map(escapeRegExp).join('|')
   const url = `https://(?:${hosts})/(${OWNER})`
-  const scopes = new Set<string>()
+  // Keyed without case (as GitHub reads names), each kept as first written.
+  const scopes = new Map<string, string>()
+  const add = (scope: string): void => {
+    if (!scopes.has(scope.toLowerCase())) scopes.set(scope.toLowerCase(), scope)
+  }
   for (const p of identities) {
     if ('publicKey' in p) continue
     const repo =
@@ -32,12 +36,14 @@ export function attestationScopes(
     const owner =
       wholeMatch(p.github?.sourceRepositoryOwnerUri, new RegExp(`^${url}$`)) ??
       prefixMatch(p.subjectAlternativeName, new RegExp(`^${url}/`))
-    if (repo !== undefined) scopes.add(`repos/${repo[1]}/${repo[2]}`.toLowerCase())
-    else if (owner !== undefined) scopes.add(`orgs/${owner[1]}`.toLowerCase())
+    if (repo !== undefined) add(`repos/${repo[1]}/${repo[2]}`)
+    else if (owner !== undefined) add(`orgs/${owner[1]}`)
   }
   const fallback = ghcrOwner(image)
-  if (scopes.size === 0 && fallback !== undefined) scopes.add(`orgs/${fallback}`)
-  return [...scopes].filter((s) => !/^repos\//.test(s) || !scopes.has(`orgs/${s.split('/')[1]}`))
+  if (scopes.size === 0 && fallback !== undefined) add(`orgs/${fallback}`)
+  return [...scopes]
+    .filter(([key]) => !key.startsWith('repos/') || !scopes.has(`orgs/${key.split('/')[1]}`))
+    .map(([, scope]) => scope)
 }
 
 // Where the API's repositories live: api.github.com → github.com, api.acme.ghe.com →
