@@ -135,6 +135,13 @@ describe('acceptsAnyRepository', () => {
     'http(s)?://github\\.com/[^/]+/app/.*',
     'https://github\\.com//?[^/]+/app/.*',
     'https://github\\.com/acme/?[^/]*/app/.*',
+    '\\Qhttps://github.com/\\E[^/]+/app/.*',
+    '.*https://github\\.com/[^/]+/app/.*',
+    'https://github\\.com\\x2f[^/]+/app/.*',
+    'https://github\\.com[\\/][^/]+/app/.*',
+    '\\Q(\\E|https://github\\.com/[^/]+/app/.*',
+    'x[[:alpha:](]|https://github\\.com/[^/]+/app/.*',
+    'https://github\\.com/a(cme/app|[^/]*/app)/.*',
   ])('%s leaves the owner open: refused', (regexp) => {
     expect(acceptsAnyRepository(withSan(regexp))).toBe(true)
   })
@@ -152,9 +159,21 @@ describe('acceptsAnyRepository', () => {
     'https://github\\.com/(|acme)/app/.*',
     '()',
     '^$',
+    'https://github\\.com/acme[\\/]app/.*',
+    'https://github\\.com/acme\\x2f.*',
+    '^https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v\\d+\\.\\d+\\.\\d+$',
   ])('%s names its owner: accepted', (regexp) => {
     expect(acceptsAnyRepository(withSan(regexp))).toBe(false)
   })
+
+  // Patterns whose text the reading cannot follow (a `(?` with no `)` inside \Q…\E or a class)
+  // end within the step budget: left to the probes, never a hang.
+  test.each(['\\Qx|(?()\\E', '[[:alpha:]|(?()]', `${'('.repeat(200)}a${')'.repeat(200)}`])(
+    '%s is read to an end',
+    (regexp) => {
+      expect(typeof acceptsAnyRepository(withSan(regexp))).toBe('boolean')
+    },
+  )
 
   test('an open owner is the user’s own under another issuer, or with the repository pinned', () => {
     const open = 'https://github\\.com/[^/]+/app/.*'

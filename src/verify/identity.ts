@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js'
 import { InputError } from '../errors.js'
 import { LIMITS } from '../limits.js'
+import { escapeRegExp } from '../policy/glob.js'
 import type { GithubExtensionName, SignerSummary } from '../types.js'
 
 /** An exact value, or an RE2 pattern matched against the whole value (never a substring). */
@@ -144,26 +145,47 @@ export function acceptsAnyRepository(identity: {
 
 // A regexp spelling out GitHub's URL must then name its owner in every alternative: no wildcard
 // may stand in the owner's place (`https://github\.com/[^/]+/app/…` is met by anyone's `app`).
-// Read on the pattern's text: escapes (`\/`), one-character classes (`[.]`), `https?`, anchors,
-// flags and enclosing groups are seen through; what this cannot read is left to the probes above.
+// Read on the pattern's text: `\Q…\E`, escapes (`\/`, `\x2f`), one-character classes (`[.]`),
+// `https?`, anchors, a leading `.*`, flags and groups are seen through; what this cannot read is
+// left to the probes above. A step budget bounds the reading whatever the pattern.
 const GITHUB_PREFIX = /^http(?:s\??|\((?:\?:)?s\)\??)?:\/\/github(?:\\\.|\.)com\//i
 const CLASSES = new Set(['\\w', '\\W', '\\s', '\\S', '\\d', '\\D', '\\p', '\\P'])
+const OWNER_CHECK_STEPS = 10_000
 
 function ownerLeftOpen(san: StringMatcher): boolean {
-  return 'regexp' in san && alternatives(tokens(san.regexp)).some(ownerOpenIn)
+  if (!('regexp' in san)) return false
+  const steps = { left: OWNER_CHECK_STEPS }
+  return alternatives(tokens(san.regexp), steps).some((alt) => ownerOpenIn(alt, steps))
 }
 
-/** An escape, a character class, or one character; `\/` and one-character classes unwrapped. */
-function tokens(pattern: string): string[] {
-  const all = pattern.match(/\\.|\[\^?\]?(?:\\.|[^\]])*\]|[^]/gu) ?? []
-  return all.map((t) => (t === '\\/' || t === '[/]' ? '/' : t === '[.]' ? '\\.' : t))
+/** Spends one step; false once the budget is gone (the pattern is then left to the probes). */
+function step(steps: { left: number }): boolean {
+  steps.left--
+  return steps.left >= 0
 }
 
 /**
- * The top-level alternatives of a token list, each without its leading anchors and flags and
- * without a group enclosing it whole. Each step takes tokens away, so it ends.
+ * An escape, a character class, or one character. `\Q…\E` becomes escaped characters, and a
+ * slash or dot spelt otherwise (`\/`, `\x2f`, `[/]`, `[\/]`, `\x2e`, `[.]`) becomes `/` or `\.`.
  */
-function alternatives(list: string[]): string[][] {
+function tokens(pattern: string): string[] {
+  const quoted = pattern.replace(/\\Q([^]*?)(?:\\E|$)/g, (_, text: string) => escapeRegExp(text))
+  const all =
+    quoted.match(
+      /\\x\{[0-9a-fA-F]+\}|\\x[0-9a-fA-F]{2}|\\.|\[\^?\]?(?:\[:\^?[a-z]+:\]|\\.|[^\]])*\]|[^]/gu,
+    ) ?? []
+  return all.map((t) => {
+    if (['\\/', '[/]', '[\\/]'].includes(t) || /^\\x(?:\{0*2f\}|2f)$/i.test(t)) return '/'
+    if (t === '[.]' || t === '[\\.]' || /^\\x(?:\{0*2e\}|2e)$/i.test(t)) return '\\.'
+    return t
+  })
+}
+
+/**
+ * The top-level alternatives of a token list, each without its leading anchors and flags (and
+ * `.*`, in a `whole` pattern), and without a group enclosing it whole.
+ */
+function alternatives(list: string[], steps: { left: number }, whole = true): string[][] {
   const parts: string[][] = [[]]
   let depth = 0
   for (const t of list) {
@@ -173,21 +195,28 @@ function alternatives(list: string[]): string[][] {
     else parts[parts.length - 1]!.push(t)
   }
   return parts.flatMap((part) => {
-    const bare = withoutLead(part)
+    if (!step(steps)) return []
+    const bare = withoutLead(part, whole)
     const end = bare.at(-1) === '$' || bare.at(-1) === '\\z' ? bare.length - 1 : bare.length
     const inner = bare[0] === '(' && closing(bare, 0) === end - 1 ? groupStart(bare) : undefined
-    return typeof inner === 'number' ? alternatives(bare.slice(inner, end - 1)) : [bare]
+    return typeof inner === 'number' && inner < end
+      ? alternatives(bare.slice(inner, end - 1), steps, whole)
+      : [bare]
   })
 }
 
-// Drops leading `^`, `\A` and flag groups such as `(?i)`.
-function withoutLead(list: string[]): string[] {
+// Drops leading `^`, `\A`, flag groups such as `(?i)` and, before a whole pattern's text, `.*`;
+// each pass drops at least one token.
+function withoutLead(list: string[], whole: boolean): string[] {
   let i = 0
   for (;;) {
     if (list[i] === '^' || list[i] === '\\A') i++
-    else if (list[i] === '(' && list[i + 1] === '?' && groupStart(list.slice(i)) === 'flags')
-      i = closing(list, i) + 1
-    else return list.slice(i)
+    else if (whole && list[i] === '.' && list[i + 1] === '*') i += 2
+    else if (list[i] === '(' && list[i + 1] === '?' && groupStart(list.slice(i)) === 'flags') {
+      const close = closing(list, i)
+      if (close === -1) return list.slice(i)
+      i = close + 1
+    } else return list.slice(i)
   }
 }
 
@@ -202,25 +231,31 @@ function groupStart(list: string[]): number | 'flags' | undefined {
   return undefined
 }
 
-// True when the owner's place after GitHub's prefix holds a wildcard, in any alternative of it.
-function ownerOpenIn(list: string[]): boolean {
+// True when the owner's place after GitHub's prefix holds a wildcard, in any alternative of it;
+// a group met there is read once for each of its alternatives.
+function ownerOpenIn(list: string[], steps: { left: number }): boolean {
+  if (!step(steps)) return false
   const prefix = GITHUB_PREFIX.exec(list.join(''))
   if (prefix === null) return false
-  let rest = list
-  for (let taken = 0; taken < prefix[0].length; rest = rest.slice(1)) taken += rest[0]!.length
-  const inner = rest[0] === '(' ? groupStart(rest) : undefined
-  if (typeof inner === 'number') {
-    const close = closing(rest, 0)
-    if (close === -1) return false
-    const head = list.slice(0, list.length - rest.length)
-    return alternatives(rest.slice(inner, close)).some((alt) =>
-      ownerOpenIn([...head, ...alt, ...rest.slice(close + 1)]),
-    )
-  }
-  for (let i = 0; i < rest.length; i++) {
-    const t = rest[i]!
+  let at = 0
+  for (let taken = 0; taken < prefix[0].length; at++) taken += list[at]!.length
+  for (let i = at; i < list.length; i++) {
+    const t = list[i]!
+    const inner = t === '(' ? groupStart(list.slice(i)) : undefined
+    if (typeof inner === 'number') {
+      const close = closing(list, i)
+      if (close === -1) return false
+      const around = (alt: string[]): string[] => [
+        ...list.slice(0, i),
+        ...alt,
+        ...list.slice(close + 1),
+      ]
+      return alternatives(list.slice(i + inner, close), steps, false).some((alt) =>
+        ownerOpenIn(around(alt), steps),
+      )
+    }
     // A slash that may be left out (`/?`, `/*`) does not end the owner.
-    if (t === '/' && !['?', '*', '{'].includes(rest[i + 1] ?? '')) return false
+    if (t === '/' && !['?', '*', '{'].includes(list[i + 1] ?? '')) return false
     if (t === '.' || t.startsWith('[') || CLASSES.has(t)) return true
   }
   return false
