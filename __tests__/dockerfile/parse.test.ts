@@ -212,6 +212,19 @@ test('--platform is expanded from the automatic platform ARGs and build-args', (
   expect(summary(given)[1]![2]).toBe('image ghcr.io/acme/app-s390x:1')
 })
 
+test('a --platform read through a meta ARG is a guess as its source is', () => {
+  const text =
+    'ARG BP=$BUILDPLATFORM\nARG TP=${TARGETPLATFORM}\nFROM --platform=$BP alpine:3.20 AS a\nFROM --platform=$TP alpine:3.20 AS b\n'
+  const froms = parseDockerfile(text, { buildArgs: new Map(), platform: 'linux/amd64' })
+  expect(froms.map((f) => [f.platform?.value, f.platform?.guessed])).toEqual([
+    ['linux/amd64', false],
+    ['linux/amd64', true],
+  ])
+  // Given in build-args, TP is the build's own word: no guess.
+  const given = parse(text, { TP: 'linux/arm64' })
+  expect(given.map((f) => f.platform?.guessed)).toEqual([false, false])
+})
+
 test('a FROM word is expanded from the text as written: its escapes are read once', () => {
   // `\?` in a `#` pattern is a literal ?, not the wildcard: V stays whole, as BuildKit pulls it.
   const text =

@@ -88,7 +88,7 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
   if ('problem' in buildkit) {
     throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`)
   }
-  const { vars, dependent } = metaArgs(buildkit.metaArgs, options, escape, 'current')
+  const { vars, dependent, guessed } = metaArgs(buildkit.metaArgs, options, escape, 'current')
   const others = otherReadings(buildkit.metaArgs, options, escape, vars)
   const stages = new Map<string, number>()
   const froms = dockerfile.getFROMs().map((from, index): FromLine => {
@@ -127,11 +127,9 @@ export function parseDockerfile(text: string, options: ParseOptions): FromLine[]
       const value = flag.getValue() ?? ''
       try {
         const expanded = expandWord(value, vars, escape)
-        // The builder's platform (BUILD*) is the runner's, and not a target the list names.
-        const guessed = expanded.read.some(
-          (name) => dependent.has(name) && !BUILD_FAMILY.test(name),
-        )
-        platform = { written: value, value: expanded.value, guessed }
+        // Read from TARGETPLATFORM or the like (or an ARG set from one): only the runner's guess.
+        const fromGuess = expanded.read.some((name) => guessed.has(name))
+        platform = { written: value, value: expanded.value, guessed: fromGuess }
       } catch (error) {
         return invalid(`its --platform cannot be expanded: ${describe(error)}`)
       }
@@ -324,7 +322,7 @@ function metaArgs(
   options: ParseOptions,
   escape: string,
   generation: ArgGeneration,
-): { vars: Map<string, string>; dependent: Set<string> } {
+): { vars: Map<string, string>; dependent: Set<string>; guessed: Set<string> } {
   const vars = new Map([
     ...platformFamily('BUILD', options.platform),
     ...platformFamily('TARGET', options.platform),
@@ -339,6 +337,8 @@ function metaArgs(
       dependent.delete(name)
     }
   }
+  // Of those, the ones whose value here is a guess: all but the builder's platform (the runner's).
+  const guessed = new Set([...dependent].filter((name) => !BUILD_FAMILY.test(name)))
   for (const { name, value: raw } of declared) {
     // instructions/parse.go: an ARG with an empty name fails the build.
     if (name === '') throw new ExpandError('an ARG before the first FROM has an empty name')
@@ -346,6 +346,7 @@ function metaArgs(
     if (given !== undefined) {
       vars.set(name, given)
       dependent.delete(name)
+      guessed.delete(name)
     } else if (generation !== 'current') {
       let value = ''
       try {
@@ -371,8 +372,10 @@ function metaArgs(
       vars.set(name, expanded.value)
       if (expanded.read.some((read) => dependent.has(read))) dependent.add(name)
       else dependent.delete(name)
+      if (expanded.read.some((read) => guessed.has(read))) guessed.add(name)
+      else guessed.delete(name)
     }
     // Declared without a value and not given: as it was (unset unless automatic).
   }
-  return { vars, dependent }
+  return { vars, dependent, guessed }
 }
