@@ -11,7 +11,9 @@ import {
   selectPlatforms,
 } from '../src/platforms.js'
 import { exitCode } from '../src/report/result.js'
+import { renderConsole } from '../src/report/console-reporter.js'
 import { renderSummary } from '../src/report/summary.js'
+import { startFakeRegistry } from './helpers/fake-registry.js'
 import { gateFixture, runGate } from './helpers/gate.js'
 import { githubIdentity } from './helpers/mini-sigstore.js'
 import { attestImage, cosignSign } from './helpers/publish.js'
@@ -115,7 +117,9 @@ describe('the gate on a multi-platform index', () => {
     if (sign.arm64) await cosignSign(ss, host, repo, arm64.digest, identity)
     return {
       ref: `${host}/${repo}:v1`,
+      repo,
       index: idx.digest,
+      indexSize: idx.size,
       amd64: amd64.digest,
       arm64: arm64.digest,
     }
@@ -244,6 +248,75 @@ describe('the gate on a multi-platform index', () => {
       const unsigned = result.images[0]!.platforms!.find((p) => p.digest === img.unsigned)
       expect(unsigned).toMatchObject({ platform: shown, verdict: 'fail' })
     })
+  })
+
+  // A runtime pulls from inside a nested index: its own signature would stand in for platforms
+  // nobody read (an index signed without --recursive, wrapped once more).
+  test.each(['all', 'linux/amd64,linux/arm64'])(
+    'platforms: %s: an entry that is itself an index is an error, its own signature no pass',
+    async (platforms) => {
+      const inner = await index({ index: true })
+      const entry = (architecture: string) => ({
+        mediaType: MT.OCI_INDEX,
+        digest: inner.index,
+        size: inner.indexSize,
+        platform: { os: 'linux', architecture },
+      })
+      await putManifest(
+        host,
+        inner.repo,
+        'outer',
+        { schemaVersion: 2, mediaType: MT.OCI_INDEX, manifests: [entry('amd64'), entry('arm64')] },
+        MT.OCI_INDEX,
+      )
+      const result = await gate(`${host}/${inner.repo}:outer`, platforms)
+      expect(exitCode(result)).toBe(2)
+      expect(result.images[0]!.platforms!.map((p) => [p.platform, p.verdict])).toEqual([
+        ['linux/amd64', 'error'],
+        ['linux/arm64', 'error'],
+      ])
+      expect(result.images[0]!.platforms![0]!.error!.message).toContain(
+        'it is itself an index, whose platforms are not examined',
+      )
+    },
+  )
+
+  test('an entry whose digest is not a string is an error shown as written, and reports render', async () => {
+    // The real registry refuses such an index: a registry of the test's own serves it.
+    const reg = await startFakeRegistry({ referrers: 404 })
+    try {
+      reg.putManifest(
+        {
+          schemaVersion: 2,
+          mediaType: MT.OCI_INDEX,
+          manifests: [
+            {
+              mediaType: MT.OCI_MANIFEST,
+              digest: 12345,
+              size: 2,
+              platform: { os: 'linux', architecture: 'amd64' },
+            },
+          ],
+        },
+        'v1',
+        MT.OCI_INDEX,
+      )
+      const result = await runGate(reg.host, {
+        image: `${reg.host}/acme/app:v1`,
+        'trusted-root': root,
+        'certificate-identity': SAN,
+        sources: 'referrers',
+        platforms: 'all',
+      })
+      expect(exitCode(result)).toBe(2)
+      expect(result.images[0]!.platforms!.map((p) => [p.platform, p.digest, p.verdict])).toEqual([
+        ['linux/amd64', '12345', 'error'],
+      ])
+      expect(renderSummary(result)).toContain('12345')
+      expect(renderConsole(result)).toContain('12345')
+    } finally {
+      await reg.close()
+    }
   })
 
   test('a policy file can set platforms; the input may not set them as well', async () => {

@@ -5,7 +5,7 @@ import { examineDigest, failure, judgeEvidence, type Examiner } from './examine.
 import { selectPlatforms, type PlatformSelection } from './platforms.js'
 import type { Requirement } from './policy/index.js'
 import { isObject } from './util/json-object.js'
-import type { Descriptor, Repository } from './registry/index.js'
+import { isIndexType, type Descriptor, type Repository } from './registry/index.js'
 import type { ByteAllowance } from './sources/index.js'
 import type { Digest, Finding, ImageResult, PlatformResult } from './types.js'
 import { mapLimit } from './util/concurrency.js'
@@ -51,8 +51,21 @@ export async function examinePlatforms(
   }
   const asked = { requirements: inputs.requirements.filter(onPlatforms) }
   const platforms = await mapLimit(selected, examiner.concurrency, async ({ name, descriptor }) => {
-    const base = { platform: name, digest: descriptor.digest }
+    // Registry JSON: a digest that is not a string is shown as written, and fails below.
+    const digest: unknown = descriptor.digest
+    const base = {
+      platform: name,
+      digest: typeof digest === 'string' ? digest : (JSON.stringify(digest) ?? '(none)'),
+    }
     try {
+      // Security: a runtime pulls a manifest from inside a nested index; that index's own
+      // evidence would stand in for platforms nobody read.
+      if (isIndexType(descriptor.mediaType)) {
+        throw new GateError(
+          'REGISTRY_PROTOCOL',
+          'it is itself an index, whose platforms are not examined; name the index inside it instead',
+        )
+      }
       const evidence = await examineDigest(
         repository,
         descriptor.digest,
