@@ -94,7 +94,7 @@ describe('parseInputs', () => {
 
   test('several images, one per line', async () => {
     const inputs = await parseInputs(
-      get({ ...base, image: 'a/b:1,#e/f:3\n\nc/d:2 # comment, with a comma' }),
+      get({ ...base, image: 'a/b:1,#e/f:3, g/h:4\n\nc/d:2 # comment, with a comma' }),
     )
     expect(inputs.images.map((i) => i.text)).toEqual(['a/b:1', 'c/d:2'])
   })

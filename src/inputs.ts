@@ -292,18 +292,16 @@ function requirementsFrom(get: InputGetter, identities: IdentityPolicy[]): Requi
   return [...signature, ...attestations]
 }
 
-// A comment starts a value or follows a blank: a predicate type may have a `#fragment`.
-const COMMENT = /(^|\s)#.*$/
-
 /**
- * Splits a multi-value input on newlines and commas, dropping blanks and `#` comments (which
- * end their line, commas in them included).
+ * Splits a multi-value input on newlines and commas, dropping blanks and `#` comments. A comment
+ * starts a value or follows a blank (a predicate type may have a `#fragment`) and runs to the end
+ * of its line, commas included.
  */
 export function list(text: string): string[] {
   return text
     .split('\n')
-    .flatMap((line) => line.replace(COMMENT, '').split(','))
-    .map((s) => s.replace(COMMENT, '').trim())
+    .flatMap((line) => line.replace(/(^|[\s,])#.*$/, '$1').split(','))
+    .map((s) => s.trim())
     .filter((s) => s !== '')
 }
 
