@@ -127,6 +127,9 @@ function runCredentialHelper(
         signal: deadline,
         // The environment as this module reads it (PATH finds the helper; HOME, its store).
         env: process.env,
+        // Security: Windows looks for a command in the working directory first, the checkout:
+        // a committed docker-credential-<name>.cmd would run with the job's secrets.
+        cwd: os.homedir(),
         shell: windows,
       },
       (error, stdout) => {

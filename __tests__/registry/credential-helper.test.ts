@@ -16,6 +16,7 @@ beforeAll(() => {
   helper('echo', 'read url; printf \'{"Username":"u","Secret":"%s"}\' "$url"')
   helper('unknown', 'echo "credentials not found in native keychain"; exit 1')
   helper('quick', 'exit 3')
+  helper('where', 'pwd')
   helper('hang', 'exec sleep 30')
   helper('flood', 'exec yes')
   process.env['PATH'] = `${dir}:${savedPath}`
@@ -29,6 +30,11 @@ const run = (helper: string, deadline = AbortSignal.timeout(20_000)) =>
 
 test('the answer is the helper’s stdout; it is told the server on stdin', async () => {
   expect(await run('echo')).toBe('{"Username":"u","Secret":"registry.example.test"}')
+})
+
+// Windows looks for a command in the working directory first: never the checkout.
+test('a helper runs in the home directory, not the working directory', async () => {
+  expect((await run('where')).trim()).toBe(fs.realpathSync(os.homedir()))
 })
 
 test('a helper that knows no credentials (non-zero exit) means anonymous', async () => {
