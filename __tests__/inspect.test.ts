@@ -1,7 +1,12 @@
 // `supply-chain-gate inspect` on the real registry: a cosign v3 signature beside an ORAS-style
 // unsigned referrer (the Aleph Alpha legacy flow), both in the `sha256-<hex>` fallback index.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { Writable } from 'node:stream'
 import { main } from '../src/cli.js'
+import { TrustError } from '../src/errors.js'
 import { inspect } from '../src/commands/inspect.js'
 import { gateFixture, testDeps } from './helpers/gate.js'
 import { COSIGN_SIGN_PREDICATE, githubIdentity } from './helpers/mini-sigstore.js'
@@ -128,6 +133,27 @@ describe('inspect', () => {
       ['unsigned', false, false],
     ])
     expect(found!.evidence[0]!.error).toMatch(/^no trust material: /)
+  })
+
+  test('a key given without a root that loads is exit 2: its bundles cannot be checked', async () => {
+    const { ref } = await signedWithOras()
+    const key = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scg-key-')), 'cosign.pub')
+    const { publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    fs.writeFileSync(key, publicKey.export({ type: 'spki', format: 'pem' }))
+    const get = (name: string) =>
+      ({ image: ref, 'insecure-registries': host, 'public-key': key })[name as 'image'] ?? ''
+    await expect(inspect(get, testDeps())).rejects.toBeInstanceOf(TrustError)
+  })
+
+  test.each([
+    [
+      ['--certificate-oidc-issuer', 'https://token.actions.githubusercontent.com'],
+      /give certificate-identity/,
+    ],
+    [['--platforms', 'all'], /platforms is not read/],
+  ])('inputs inspect would take and not use are refused: %j', async (flags, why) => {
+    expect(await cli(['inspect', `${host}/x/y:v1`, '--trusted-root', root, ...flags])).toBe(2)
+    expect(err).toMatch(why)
   })
 
   test('a registry that cannot be read is exit 2', async () => {

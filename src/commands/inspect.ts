@@ -1,5 +1,5 @@
 // `supply-chain-gate inspect`: every piece of evidence, where it was found, and whether it verified.
-import { TrustError, describe } from '../errors.js'
+import { InputError, TrustError, describe } from '../errors.js'
 import { parseInputs, type InputGetter, type Inputs } from '../inputs.js'
 import { checkWith, examineImage, type Examiner, type ExaminedImage } from '../examine.js'
 import { imageExaminer, loadInputTrust, runHttp, type Deps } from '../main.js'
@@ -48,6 +48,17 @@ const ISSUER_INPUTS = ['certificate-oidc-issuer', 'certificate-oidc-issuer-regex
 export async function inspect(get: InputGetter, deps: Deps): Promise<Inventory> {
   const given = (names: string[]): boolean => names.some((name) => get(name).trim() !== '')
   const signerGiven = given(SIGNER_INPUTS)
+  // What inspect would otherwise take and not use: an issuer compared with no signer, platforms.
+  if (!signerGiven && given(ISSUER_INPUTS)) {
+    throw new InputError(
+      'inspect compares each signer with an identity: give certificate-identity (or its regexp) with the issuer.',
+    )
+  }
+  if (!['', 'index'].includes(get('platforms').trim())) {
+    throw new InputError(
+      'inspect lists the evidence of the digest each image resolves to; platforms is not read: inspect a platform by its digest.',
+    )
+  }
   // The gate's inputs demand a signer; inspect judges none, so a placeholder stands in, never used.
   const inputs = await parseInputs((name) =>
     name === 'certificate-identity' && !signerGiven ? 'inspect:no-identity' : get(name),
@@ -81,8 +92,10 @@ async function checker(inputs: Inputs, deps: Deps): Promise<{ check: Check; trus
       ].join(' and '),
     }
   } catch (error) {
-    // A root the user named must load (exit 2); without one, listing is still worth doing.
-    if (!(error instanceof TrustError) || inputs.trustedRootPath !== undefined) throw error
+    // A root or key the user named must be usable (exit 2); without one, listing is still worth
+    // doing. A key's bundles are checked against the public-good log, so it needs the root too.
+    const named = inputs.trustedRootPath !== undefined || inputs.publicKeyPath !== undefined
+    if (!(error instanceof TrustError) || named) throw error
     const reason = `no trust material: ${describe(error)}`
     return { check: unverifiable(reason), trust: `nothing verified (${reason})` }
   }
