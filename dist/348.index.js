@@ -1250,7 +1250,7 @@ function parseDockerfile(text, options) {
     if ('problem' in buildkit) {
         throw new ExpandError(`BuildKit could read it differently: ${buildkit.problem}`);
     }
-    const { vars, dependent } = metaArgs(buildkit.metaArgs, options, escape, 'current');
+    const { vars, dependent, guessed } = metaArgs(buildkit.metaArgs, options, escape, 'current');
     const others = otherReadings(buildkit.metaArgs, options, escape, vars);
     const stages = new Map();
     const froms = dockerfile.getFROMs().map((from, index) => {
@@ -1289,9 +1289,9 @@ function parseDockerfile(text, options) {
             const value = flag.getValue() ?? '';
             try {
                 const expanded = expandWord(value, vars, escape);
-                // The builder's platform (BUILD*) is the runner's, and not a target the list names.
-                const guessed = expanded.read.some((name) => dependent.has(name) && !BUILD_FAMILY.test(name));
-                platform = { written: value, value: expanded.value, guessed };
+                // Read from TARGETPLATFORM or the like (or an ARG set from one): only the runner's guess.
+                const fromGuess = expanded.read.some((name) => guessed.has(name));
+                platform = { written: value, value: expanded.value, guessed: fromGuess };
             }
             catch (error) {
                 return invalid(`its --platform cannot be expanded: ${(0,errors/* describe */.q0)(error)}`);
@@ -1458,6 +1458,8 @@ function metaArgs(declared, options, escape, generation) {
             dependent.delete(name);
         }
     }
+    // Of those, the ones whose value here is a guess: all but the builder's platform (the runner's).
+    const guessed = new Set([...dependent].filter((name) => !BUILD_FAMILY.test(name)));
     for (const { name, value: raw } of declared) {
         // instructions/parse.go: an ARG with an empty name fails the build.
         if (name === '')
@@ -1466,6 +1468,7 @@ function metaArgs(declared, options, escape, generation) {
         if (given !== undefined) {
             vars.set(name, given);
             dependent.delete(name);
+            guessed.delete(name);
         }
         else if (generation !== 'current') {
             let value = '';
@@ -1497,10 +1500,14 @@ function metaArgs(declared, options, escape, generation) {
                 dependent.add(name);
             else
                 dependent.delete(name);
+            if (expanded.read.some((read) => guessed.has(read)))
+                guessed.add(name);
+            else
+                guessed.delete(name);
         }
         // Declared without a value and not given: as it was (unset unless automatic).
     }
-    return { vars, dependent };
+    return { vars, dependent, guessed };
 }
 
 ;// CONCATENATED MODULE: ./src/dockerfile/read.ts
