@@ -92,16 +92,25 @@ describe('T74 Unanchored SAN regex → cross-repo bypass', () => {
     ref: 'refs/heads/github.com/acme/app/.github/workflows/release.yml',
   })
 
-  test('the unanchored pattern does not match a SAN that merely contains it', async () => {
-    const img = await attestedBy(evil, 't74')
-    const pattern = 'github.com/acme/app/.github/workflows/release.yml'
-    const { result } = await gate(img.ref, { 'certificate-identity-regexp': pattern })
-    refusedSigner(result, `identity "${EVIL_SAN}" is not matching /${pattern}/`)
-  })
+  // The pattern a user might write without a scheme names no owner where a SAN starts: refused
+  // before anything is read, since `.*github\.com/acme/app/.*` would be met by evil/x's branch.
+  test.each(['github.com/acme/app/.github/workflows/release.yml', '.*github\\.com/acme/app/.*'])(
+    'the unanchored pattern %s is refused before anything is read',
+    async (pattern) => {
+      await expect(
+        gate('127.0.0.1:9/acme/app:v1', { 'certificate-identity-regexp': pattern }),
+      ).rejects.toThrow(/matches the workflows of every GitHub repository, or of any owner’s/)
+    },
+  )
 
-  test('the pattern is matched against the whole value, so it does not match the real SAN either', async () => {
+  test('the pattern is matched against the whole value, so a SAN that merely contains it fails', async () => {
+    const pattern = 'https://github\\.com/acme/app/\\.github/workflows/release\\.yml'
+    const bad = await attestedBy(evil, 't74')
+    refusedSigner(
+      (await gate(bad.ref, { 'certificate-identity-regexp': pattern })).result,
+      EVIL_SAN,
+    )
     const img = await attestedBy(githubIdentity(), 't74-real')
-    const pattern = 'github.com/acme/app/.github/workflows/release.yml'
     const { result } = await gate(img.ref, { 'certificate-identity-regexp': pattern })
     refusedSigner(result, `identity "${APP_SAN}" is not matching`)
   })
@@ -193,20 +202,24 @@ describe('T77 Cross-provider SAN with an unpinned issuer', () => {
     ],
   }
 
-  test('the unanchored pattern a user might write does not match', async () => {
-    const img = await attestedBy(gitlab, 't77')
-    const { result } = await gate(img.ref, {
-      'certificate-identity-regexp': 'github.com/acme/app/',
-    })
-    refusedSigner(result, `identity "${GITLAB_SAN}" is not matching`)
+  test('the unanchored patterns a user might write are refused under GitHub’s default issuer', async () => {
+    for (const pattern of ['github.com/acme/app/', '.*github\\.com/acme/app/.*']) {
+      await expect(
+        gate('127.0.0.1:9/acme/app:v1', { 'certificate-identity-regexp': pattern }),
+      ).rejects.toThrow(/matches the workflows of every GitHub repository, or of any owner’s/)
+    }
   })
 
-  test('a pattern that does match the SAN is still refused: the issuer defaults to GitHub Actions, exactly', async () => {
+  test('a pattern that does match the SAN is still refused: the issuer is compared exactly', async () => {
     const img = await attestedBy(gitlab, 't77-issuer')
     const { result } = await gate(img.ref, {
       'certificate-identity-regexp': '.*github\\.com/acme/app/.*',
+      'certificate-oidc-issuer': GITHUB_ISSUER.replace('token', 'tokens'),
     })
-    refusedSigner(result, `issuer "https://gitlab.com" is not "${GITHUB_ISSUER}"`)
+    refusedSigner(
+      result,
+      `issuer "https://gitlab.com" is not "${GITHUB_ISSUER.replace('token', 'tokens')}"`,
+    )
   })
 })
 

@@ -143,11 +143,12 @@ export function acceptsAnyRepository(identity: {
   )
 }
 
-// A regexp spelling out GitHub's URL must then name its owner in every alternative: no wildcard
-// may stand in the owner's place (`https://github\.com/[^/]+/app/…` is met by anyone's `app`).
-// Read on the pattern's text: `\Q…\E`, escapes (`\/`, `\x2f`), one-character classes (`[.]`),
-// `https?`, anchors, a leading `.*`, flags and groups are seen through; what this cannot read is
-// left to the probes above. A step budget bounds the reading whatever the pattern.
+// Under GitHub's issuer a SAN pattern must, in every alternative, spell GitHub's URL and then
+// name the owner: no wildcard may stand in the owner's place (`https://github\.com/[^/]+/app/…`
+// is met by anyone's `app`), and a pattern that names no owner at all (`.*@refs/heads/main`) names
+// none. Read on the pattern's text: `\Q…\E`, escapes (`\/`, `\x2f`), one-character classes,
+// `https?`, anchors, a leading `.*`, flags and groups are seen through, a leading group once for
+// each of its alternatives. What this cannot read, within a step budget, counts as open.
 const GITHUB_PREFIX = /^http(?:s\??|\((?:\?:)?s\)\??)?:\/\/github(?:\\\.|\.)com\//i
 const CLASSES = new Set(['\\w', '\\W', '\\s', '\\S', '\\d', '\\D', '\\p', '\\P'])
 const OWNER_CHECK_STEPS = 10_000
@@ -158,7 +159,7 @@ function ownerLeftOpen(san: StringMatcher): boolean {
   return alternatives(tokens(san.regexp), steps).some((alt) => ownerOpenIn(alt, steps))
 }
 
-/** Spends one step; false once the budget is gone (the pattern is then left to the probes). */
+/** Spends one step; false once the budget is gone (the pattern then counts as open). */
 function step(steps: { left: number }): boolean {
   steps.left--
   return steps.left >= 0
@@ -177,13 +178,15 @@ function tokens(pattern: string): string[] {
   return all.map((t) => {
     if (['\\/', '[/]', '[\\/]'].includes(t) || /^\\x(?:\{0*2f\}|2f)$/i.test(t)) return '/'
     if (t === '[.]' || t === '[\\.]' || /^\\x(?:\{0*2e\}|2e)$/i.test(t)) return '\\.'
+    // A class of one plain character is that character (`http[s]?`).
+    if (/^\[[A-Za-z0-9:@-]\]$/.test(t)) return t.charAt(1)
     return t
   })
 }
 
 /**
  * The top-level alternatives of a token list, each without its leading anchors and flags (and
- * `.*`, in a `whole` pattern), and without a group enclosing it whole.
+ * `.*`, in a `whole` pattern), a leading group read once for each of its alternatives.
  */
 function alternatives(list: string[], steps: { left: number }, whole = true): string[][] {
   const parts: string[][] = [[]]
@@ -195,13 +198,15 @@ function alternatives(list: string[], steps: { left: number }, whole = true): st
     else parts[parts.length - 1]!.push(t)
   }
   return parts.flatMap((part) => {
-    if (!step(steps)) return []
+    if (!step(steps)) return [part]
     const bare = withoutLead(part, whole)
-    const end = bare.at(-1) === '$' || bare.at(-1) === '\\z' ? bare.length - 1 : bare.length
-    const inner = bare[0] === '(' && closing(bare, 0) === end - 1 ? groupStart(bare) : undefined
-    return typeof inner === 'number' && inner < end
-      ? alternatives(bare.slice(inner, end - 1), steps, whole)
-      : [bare]
+    const inner = bare[0] === '(' ? groupStart(bare) : undefined
+    const close = typeof inner === 'number' ? closing(bare, 0) : -1
+    const after = bare.slice(close + 1)
+    // A group that may be left out or repeated (`(…)?`) is not read through.
+    if (typeof inner !== 'number' || close === -1 || ['?', '*', '{'].includes(after[0] ?? ''))
+      return [bare]
+    return alternatives(bare.slice(inner, close), steps, whole).map((alt) => [...alt, ...after])
   })
 }
 
@@ -211,7 +216,8 @@ function withoutLead(list: string[], whole: boolean): string[] {
   let i = 0
   for (;;) {
     if (list[i] === '^' || list[i] === '\\A') i++
-    else if (whole && list[i] === '.' && list[i + 1] === '*') i += 2
+    else if (whole && list[i] === '.' && ['*', '+'].includes(list[i + 1] ?? ''))
+      i += list[i + 2] === '?' ? 3 : 2
     else if (list[i] === '(' && list[i + 1] === '?' && groupStart(list.slice(i)) === 'flags') {
       const close = closing(list, i)
       if (close === -1) return list.slice(i)
@@ -234,9 +240,9 @@ function groupStart(list: string[]): number | 'flags' | undefined {
 // True when the owner's place after GitHub's prefix holds a wildcard, in any alternative of it;
 // a group met there is read once for each of its alternatives.
 function ownerOpenIn(list: string[], steps: { left: number }): boolean {
-  if (!step(steps)) return false
+  if (!step(steps)) return true
   const prefix = GITHUB_PREFIX.exec(list.join(''))
-  if (prefix === null) return false
+  if (prefix === null) return true
   let at = 0
   for (let taken = 0; taken < prefix[0].length; at++) taken += list[at]!.length
   for (let i = at; i < list.length; i++) {
@@ -244,7 +250,7 @@ function ownerOpenIn(list: string[], steps: { left: number }): boolean {
     const inner = t === '(' ? groupStart(list.slice(i)) : undefined
     if (typeof inner === 'number') {
       const close = closing(list, i)
-      if (close === -1) return false
+      if (close === -1) return true
       const around = (alt: string[]): string[] => [
         ...list.slice(0, i),
         ...alt,
