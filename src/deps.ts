@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -104,6 +105,12 @@ export function cacheDir(): string {
   return path.join(base, 'supply-chain-gate')
 }
 
+// The home directory, or the temporary one where HOME names none (a container's user).
+function helperDirectory(): string {
+  const home = os.homedir()
+  return existsSync(home) ? home : os.tmpdir()
+}
+
 // Bounded as any answer is: a helper waiting on a keychain prompt, or printing without end, must
 // not hold the run past its deadline (the `timeout` input) or its own limit.
 function runCredentialHelper(
@@ -129,7 +136,7 @@ function runCredentialHelper(
         env: process.env,
         // Security: Windows looks for a command in the working directory first, the checkout:
         // a committed docker-credential-<name>.cmd would run with the job's secrets.
-        cwd: os.homedir(),
+        cwd: helperDirectory(),
         shell: windows,
       },
       (error, stdout) => {
