@@ -258,20 +258,25 @@ describe('Dockerfile base images', () => {
   })
 
   test('under a list of platforms, the platform a FROM line names is checked too', async () => {
-    const repo = uniqueRepo('from-platform')
-    const amd64 = await pushImage(host, repo, 'amd64', { text: 'amd64\n' })
-    const arm64 = await pushImage(host, repo, 'arm64', {
-      text: 'arm64, unsigned\n',
-      platform: { architecture: 'arm64', os: 'linux' },
-    })
-    await pushIndex(host, repo, '1', [
-      { ...amd64, platform: { architecture: 'amd64', os: 'linux' } },
-      { ...arm64, platform: { architecture: 'arm64', os: 'linux' } },
-    ])
-    await cosignSign(ss, host, repo, amd64.digest, ACME)
+    /** An index of linux/amd64 and linux/arm64 whose `signed` platform alone carries a signature. */
+    async function twoPlatforms(name: string, signed: 'amd64' | 'arm64') {
+      const repo = uniqueRepo(name)
+      const digests = { repo, amd64: '', arm64: '' }
+      const entries = []
+      for (const arch of ['amd64', 'arm64'] as const) {
+        const platform = { architecture: arch, os: 'linux' }
+        const image = await pushImage(host, repo, arch, { text: `${arch}\n`, platform })
+        if (arch === signed) await cosignSign(ss, host, repo, image.digest, ACME)
+        digests[arch] = image.digest
+        entries.push({ ...image, platform })
+      }
+      await pushIndex(host, repo, '1', entries)
+      return digests
+    }
+    const amdSigned = await twoPlatforms('from-platform', 'amd64')
     const arm = dockerfile(
       'from-platform/arm/Dockerfile',
-      `FROM --platform=linux/arm64 ${host}/${repo}:1\n`,
+      `FROM --platform=linux/arm64 ${host}/${amdSigned.repo}:1\n`,
     )
     const result = await gate({
       dockerfile: arm,
@@ -280,25 +285,15 @@ describe('Dockerfile base images', () => {
     })
     expect(result.verdict).toBe('fail')
     expect(result.images[0]!.platforms!.map((p) => [p.platform, p.digest, p.verdict])).toEqual([
-      ['linux/amd64', amd64.digest, 'pass'],
-      ['linux/arm64', arm64.digest, 'fail'],
+      ['linux/amd64', amdSigned.amd64, 'pass'],
+      ['linux/arm64', amdSigned.arm64, 'fail'],
     ])
     // A line without --platform, or with the target's, pulls the build's target platform: the
     // list's. TARGETPLATFORM is known here only as a guess (the runner's), which is not checked.
-    const armRepo = uniqueRepo('from-target')
-    const armAmd64 = await pushImage(host, armRepo, 'amd64', { text: 'amd64, unsigned\n' })
-    const armArm64 = await pushImage(host, armRepo, 'arm64', {
-      text: 'arm64\n',
-      platform: { architecture: 'arm64', os: 'linux' },
-    })
-    await pushIndex(host, armRepo, '1', [
-      { ...armAmd64, platform: { architecture: 'amd64', os: 'linux' } },
-      { ...armArm64, platform: { architecture: 'arm64', os: 'linux' } },
-    ])
-    await cosignSign(ss, host, armRepo, armArm64.digest, ACME)
+    const armSigned = await twoPlatforms('from-target', 'arm64')
     const target = dockerfile(
       'from-platform/target/Dockerfile',
-      `FROM --platform=$TARGETPLATFORM ${host}/${armRepo}:1\n`,
+      `FROM --platform=$TARGETPLATFORM ${host}/${armSigned.repo}:1\n`,
     )
     const targeted = await gate({
       dockerfile: target,
@@ -308,7 +303,7 @@ describe('Dockerfile base images', () => {
     expect(targeted.images[0]!.platforms!.map((p) => [p.platform, p.verdict])).toEqual([
       ['linux/arm64', 'pass'],
     ])
-    const plain = dockerfile('from-platform/plain/Dockerfile', `FROM ${host}/${repo}:1\n`)
+    const plain = dockerfile('from-platform/plain/Dockerfile', `FROM ${host}/${amdSigned.repo}:1\n`)
     const listed = await gate({
       dockerfile: plain,
       'certificate-identity': ACME_SAN,
